@@ -1,0 +1,69 @@
+package org.paperboy.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * Typed settings, grouped by the part of Paperboy that reads them. Built once by
+ * {@link SettingsLoader}; every package takes only the group it needs.
+ */
+public record Settings(
+        Database database,
+        Smtp smtp,
+        Mail mail,
+        Web web,
+        Digest digest,
+        Sources sources,
+        Ranking ranking,
+        Sending sending) {
+
+    public record Database(String url, String user, String password) {
+        public boolean isH2() {
+            return url.startsWith("jdbc:h2:");
+        }
+    }
+
+    public enum SmtpSecurity { STARTTLS, TLS, NONE }
+
+    public record Smtp(String host, int port, String username, String password,
+                       SmtpSecurity security, Duration timeout) {
+        public boolean authenticates() {
+            return !username.isEmpty();
+        }
+    }
+
+    /** {@code replyTo} and {@code bounceAddress} are empty when not set. */
+    public record Mail(String from, String replyTo, String bounceAddress, String listName,
+                       String postalAddress) {
+    }
+
+    /** {@code secret} and {@code adminToken} are empty when not set. */
+    public record Web(URI baseUrl, int port, String secret, String adminToken) {
+        public static final int MIN_SECRET_BYTES = 32;
+
+        public boolean hasUsableSecret() {
+            return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= MIN_SECRET_BYTES;
+        }
+    }
+
+    public record Digest(String cron, String ingestCron, ZoneId timezone, int size,
+                         Path templatesDir) {
+        public static final int MAX_SIZE = 25;
+    }
+
+    public record Sources(List<String> enabled, URI huggingFaceUrl, URI arxivUrl, String arxivQuery,
+                          int arxivMaxResults, Duration timeout, int attempts) {
+        public static final List<String> KNOWN = List.of("huggingface", "arxiv");
+    }
+
+    public record Ranking(double gravity, int windowDays, double upvoteWeight, double starWeight,
+                          double sourceRankWeight) {
+    }
+
+    public record Sending(int connections, double ratePerSecond, int messagesPerConnection,
+                          List<Duration> retryBackoff, Duration retryCutoff, Duration claimTimeout) {
+    }
+}

@@ -1,0 +1,334 @@
+package org.paperboy.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads settings with the precedence environment variable &gt; {@code .env} in the working
+ * directory &gt; {@code config/paperboy.yml} &gt; built-in default. Unknown keys and malformed
+ * values throw {@link ConfigException}.
+ */
+public final class SettingsLoader {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final Map<SettingKey, String> raw = new EnumMap<>(SettingKey.class);
+
+    private SettingsLoader() {
+    }
+
+    /** Loads from the process environment and the files in {@code workDir}. */
+    public static Settings load(Map<String, String> environment, Path workDir) {
+        SettingsLoader loader = new SettingsLoader();
+        loader.readYaml(workDir.resolve("config").resolve("paperboy.yml"));
+        loader.readDotEnv(workDir.resolve(".env"));
+        loader.readEnvironment(environment);
+        return loader.build();
+    }
+
+    /** Built-in defaults overridden by {@code overrides} (keys without the prefix allowed). */
+    public static Settings fromMap(Map<String, String> overrides) {
+        SettingsLoader loader = new SettingsLoader();
+        overrides.forEach((name, value) -> {
+            String envName = name.startsWith(SettingKey.PREFIX) ? name : SettingKey.PREFIX + name;
+            SettingKey key = SettingKey.byEnvName(envName)
+                    .orElseThrow(() -> new ConfigException(envName, "unknown setting"));
+            loader.raw.put(key, value);
+        });
+        return loader.build();
+    }
+
+    private void readYaml(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot be read as YAML: " + firstLine(e.getMessage()));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file.toString(), "must be a mapping of setting: value");
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            SettingKey key = SettingKey.byYamlName(field.getKey()).orElseThrow(() -> new ConfigException(
+                    file.getFileName() + ": " + field.getKey(), "unknown setting (see .env.example for the list)"));
+            JsonNode value = field.getValue();
+            if (value.isContainerNode()) {
+                throw new ConfigException(key.envName(), value.toString(), "a single value, not a list or mapping");
+            }
+            raw.put(key, value.isNull() ? "" : value.asText());
+        }
+    }
+
+    private void readDotEnv(Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring("export ".length()).strip();
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(".env:" + (i + 1), "expected KEY=value, found '" + line + "'");
+            }
+            String name = line.substring(0, eq).strip();
+            SettingKey key = SettingKey.byEnvName(name).orElseThrow(() -> new ConfigException(
+                    name, "unknown setting in .env (see .env.example for the list)"));
+            raw.put(key, unquote(line.substring(eq + 1).strip()));
+        }
+    }
+
+    private void readEnvironment(Map<String, String> environment) {
+        for (Map.Entry<String, String> entry : environment.entrySet()) {
+            if (!entry.getKey().startsWith(SettingKey.PREFIX)) {
+                continue;
+            }
+            SettingKey key = SettingKey.byEnvName(entry.getKey()).orElseThrow(() -> new ConfigException(
+                    entry.getKey(), "unknown setting in the environment (see .env.example for the list)"));
+            raw.put(key, entry.getValue());
+        }
+    }
+
+    private Settings build() {
+        return new Settings(
+                new Settings.Database(required(SettingKey.DB_URL, "jdbc:"), text(SettingKey.DB_USER),
+                        text(SettingKey.DB_PASSWORD)),
+                new Settings.Smtp(required(SettingKey.SMTP_HOST, ""), integer(SettingKey.SMTP_PORT, 1, 65535),
+                        text(SettingKey.SMTP_USERNAME), text(SettingKey.SMTP_PASSWORD),
+                        security(SettingKey.SMTP_SECURITY),
+                        Duration.ofSeconds(integer(SettingKey.SMTP_TIMEOUT_SECONDS, 1, 600))),
+                new Settings.Mail(address(SettingKey.MAIL_FROM, false), address(SettingKey.MAIL_REPLY_TO, true),
+                        bounceAddress(), headerSafe(SettingKey.LIST_NAME), text(SettingKey.POSTAL_ADDRESS)),
+                new Settings.Web(httpUrl(SettingKey.BASE_URL), integer(SettingKey.WEB_PORT, 1, 65535),
+                        text(SettingKey.SECRET), text(SettingKey.ADMIN_TOKEN)),
+                new Settings.Digest(required(SettingKey.DIGEST_CRON, ""), required(SettingKey.INGEST_CRON, ""),
+                        zone(SettingKey.TIMEZONE), integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
+                        Path.of(required(SettingKey.TEMPLATES_DIR, ""))),
+                new Settings.Sources(sources(), httpUrl(SettingKey.HF_API_URL), httpUrl(SettingKey.ARXIV_API_URL),
+                        required(SettingKey.ARXIV_QUERY, ""), integer(SettingKey.ARXIV_MAX_RESULTS, 1, 2000),
+                        Duration.ofSeconds(integer(SettingKey.FETCH_TIMEOUT_SECONDS, 1, 600)),
+                        integer(SettingKey.FETCH_RETRIES, 1, 10)),
+                new Settings.Ranking(decimal(SettingKey.RANK_GRAVITY, 0, 5), integer(SettingKey.RANK_WINDOW_DAYS, 1, 365),
+                        decimal(SettingKey.RANK_WEIGHT_UPVOTES, 0, 1_000_000),
+                        decimal(SettingKey.RANK_WEIGHT_STARS, 0, 1_000_000),
+                        decimal(SettingKey.RANK_WEIGHT_SOURCE_RANK, 0, 1_000_000)),
+                new Settings.Sending(integer(SettingKey.SEND_CONNECTIONS, 1, 32), decimal(SettingKey.SEND_RATE, 0, 1_000_000),
+                        integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000), durations(SettingKey.RETRY_BACKOFF),
+                        duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)));
+    }
+
+    private String value(SettingKey key) {
+        return raw.getOrDefault(key, key.defaultValue());
+    }
+
+    private String text(SettingKey key) {
+        String value = value(key);
+        rejectControlCharacters(key, value);
+        return value.strip();
+    }
+
+    private String required(SettingKey key, String prefix) {
+        String value = text(key);
+        if (value.isEmpty() || !value.startsWith(prefix)) {
+            throw new ConfigException(key.envName(), value(key),
+                    prefix.isEmpty() ? "a non-empty value" : "a value starting with '" + prefix + "'");
+        }
+        return value;
+    }
+
+    private String headerSafe(SettingKey key) {
+        return required(key, "");
+    }
+
+    private int integer(SettingKey key, int min, int max) {
+        String value = text(key);
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key.envName(), value(key), "a whole number from " + min + " to " + max);
+    }
+
+    private double decimal(SettingKey key, double min, double max) {
+        String value = text(key);
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed >= min && parsed <= max && !Double.isNaN(parsed)) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key.envName(), value(key), "a number from " + trim(min) + " to " + trim(max));
+    }
+
+    private Settings.SmtpSecurity security(SettingKey key) {
+        String value = text(key);
+        try {
+            return Settings.SmtpSecurity.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.envName(), value(key), "one of starttls, tls, none");
+        }
+    }
+
+    private ZoneId zone(SettingKey key) {
+        String value = text(key);
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new ConfigException(key.envName(), value(key), "a time zone such as UTC or Europe/Berlin");
+        }
+    }
+
+    private URI httpUrl(SettingKey key) {
+        String value = text(key);
+        try {
+            URI uri = new URI(value);
+            if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException(key.envName(), value(key), "an absolute http:// or https:// URL");
+    }
+
+    private String address(SettingKey key, boolean optional) {
+        String value = text(key);
+        if (value.isEmpty() && optional) {
+            return "";
+        }
+        if (!MailboxSyntax.isMailbox(value)) {
+            throw new ConfigException(key.envName(), value(key), "an email address such as 'Name <news@example.org>'");
+        }
+        return value;
+    }
+
+    private String bounceAddress() {
+        SettingKey key = SettingKey.BOUNCE_ADDRESS;
+        String value = text(key);
+        if (value.isEmpty()) {
+            return "";
+        }
+        if (!MailboxSyntax.isBareAddress(value.replace("TOKEN", "x"))) {
+            throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
+        }
+        return value;
+    }
+
+    private List<String> sources() {
+        SettingKey key = SettingKey.SOURCES;
+        List<String> enabled = new ArrayList<>();
+        for (String part : text(key).split(",")) {
+            String name = part.strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!Settings.Sources.KNOWN.contains(name)) {
+                throw new ConfigException(key.envName(), value(key), "a comma-separated list of " + Settings.Sources.KNOWN);
+            }
+            if (!enabled.contains(name)) {
+                enabled.add(name);
+            }
+        }
+        return List.copyOf(enabled);
+    }
+
+    private Duration duration(SettingKey key) {
+        return parseDuration(key, text(key));
+    }
+
+    private List<Duration> durations(SettingKey key) {
+        List<Duration> result = new ArrayList<>();
+        for (String part : text(key).split(",")) {
+            result.add(parseDuration(key, part.strip()));
+        }
+        return List.copyOf(result);
+    }
+
+    private Duration parseDuration(SettingKey key, String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new ConfigException(key.envName(), value(key), "durations such as 30s, 5m, 1h or 2d");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration parsed = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        if (parsed.isZero()) {
+            throw new ConfigException(key.envName(), value(key), "durations longer than zero");
+        }
+        return parsed;
+    }
+
+    private static void rejectControlCharacters(SettingKey key, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new ConfigException(key.envName(), value.replaceAll("\\p{Cntrl}", "?"),
+                        "a value without line breaks or control characters");
+            }
+        }
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

@@ -1,0 +1,137 @@
+package org.paperboy.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.paperboy.config.Settings;
+
+/**
+ * The application's connection pool, migrated to the current schema on open. Quartz shares
+ * it, so the scheduler's tables live in the same database.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Vendor vendor;
+
+    public enum Vendor { H2, POSTGRESQL }
+
+    private Database(HikariDataSource dataSource, Vendor vendor) {
+        this.dataSource = dataSource;
+        this.vendor = vendor;
+    }
+
+    /** Opens the pool and applies every pending migration. */
+    public static Database open(Settings.Database settings) {
+        Vendor vendor = vendorOf(settings.url());
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.url());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(12);
+        config.setMinimumIdle(1);
+        config.setPoolName("paperboy-db");
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try (Connection probe = dataSource.getConnection()) {
+            probe.isValid(5);
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new StoreException("cannot open the database at " + redact(settings.url()) + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration/common")
+                    .javaMigrations(new QuartzTables(vendor))
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new StoreException("cannot migrate the database: " + firstLine(e.getMessage()), e);
+        }
+        return new Database(dataSource, vendor);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Runs {@code work} on a pooled connection in auto-commit mode. */
+    public <T> T withConnection(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException(firstLine(e.getMessage()), e);
+        }
+    }
+
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    static Vendor vendorOf(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            return Vendor.H2;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Vendor.POSTGRESQL;
+        }
+        throw new org.paperboy.config.ConfigException("PAPERBOY_DB_URL", url,
+                "a jdbc:h2: or jdbc:postgresql: URL");
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,78 @@
+package org.paperboy.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+
+/**
+ * Creates Quartz's tables from the DDL that Quartz itself ships for the database in use, so
+ * the scheduler's schema always matches the Quartz version on the classpath.
+ */
+final class QuartzTables extends BaseJavaMigration {
+
+    private final Database.Vendor vendor;
+
+    QuartzTables(Database.Vendor vendor) {
+        this.vendor = vendor;
+    }
+
+    @Override
+    public MigrationVersion getVersion() {
+        return MigrationVersion.fromVersion("2");
+    }
+
+    @Override
+    public String getDescription() {
+        return "quartz tables";
+    }
+
+    @Override
+    public Integer getChecksum() {
+        return 2;
+    }
+
+    @Override
+    public void migrate(Context context) throws Exception {
+        try (Statement statement = context.getConnection().createStatement()) {
+            for (String sql : statements()) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    List<String> statements() throws IOException {
+        String resource = "/org/quartz/impl/jdbcjobstore/"
+                + (vendor == Database.Vendor.H2 ? "tables_h2.sql" : "tables_postgres.sql");
+        String script;
+        try (InputStream in = org.quartz.Scheduler.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("Quartz DDL " + resource + " is not on the classpath");
+            }
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        StringBuilder withoutComments = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                withoutComments.append(line).append('\n');
+            }
+        }
+        List<String> statements = new ArrayList<>();
+        for (String sql : withoutComments.toString().split(";")) {
+            String trimmed = sql.strip();
+            String lower = trimmed.toLowerCase(Locale.ROOT);
+            // the shipped scripts start by dropping old tables and end with a commit: neither belongs in a migration
+            if (trimmed.isEmpty() || lower.startsWith("drop ") || lower.equals("commit")) {
+                continue;
+            }
+            statements.add(trimmed);
+        }
+        return statements;
+    }
+}
