@@ -61,9 +61,13 @@ public record Settings(
 
     public record Ranking(double gravity, int windowDays, double upvoteWeight, double starWeight,
                           double sourceRankWeight) {
+        /** The same weights over the last seven days without decay: the week's top papers. */
+        public Ranking weekly() {
+            return new Ranking(0, 7, upvoteWeight, starWeight, sourceRankWeight);
+        }
     }
 
-    public record Sending(int connections, double ratePerSecond, int messagesPerConnection,
+    public record Sending(int connections, double ratePerSecond, int messagesPerConnection, Duration slowDownPause,
                           List<Duration> retryBackoff, Duration retryCutoff, Duration claimTimeout) {
     }
 }

@@ -149,7 +149,8 @@ public final class SettingsLoader {
                         decimal(SettingKey.RANK_WEIGHT_STARS, 0, 1_000_000),
                         decimal(SettingKey.RANK_WEIGHT_SOURCE_RANK, 0, 1_000_000)),
                 new Settings.Sending(integer(SettingKey.SEND_CONNECTIONS, 1, 32), decimal(SettingKey.SEND_RATE, 0, 1_000_000),
-                        integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000), durations(SettingKey.RETRY_BACKOFF),
+                        integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
+                        duration(SettingKey.SEND_SLOWDOWN_PAUSE), durations(SettingKey.RETRY_BACKOFF),
                         duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)));
     }
 

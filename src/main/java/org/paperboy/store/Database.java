@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration/common")
-                    .javaMigrations(new QuartzTables(vendor))
+                    .javaMigrations(new V2__Quartz_tables(vendor))
                     .load()
                     .migrate();
         } catch (FlywayException e) {

@@ -102,3 +102,10 @@ create table deliveries (
         check (state in ('queued', 'sending', 'sent', 'deferred', 'failed', 'skipped'))
 );
 create index deliveries_edition_state_idx on deliveries (edition_id, state, id);
+
+-- Each running sender writes a heartbeat; a claim whose sender stopped beating is taken over.
+create table delivery_senders (
+    sender_id     varchar(64) primary key,
+    started_at    timestamp with time zone not null,
+    heartbeat_at  timestamp with time zone not null
+);

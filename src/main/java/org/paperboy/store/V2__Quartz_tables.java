@@ -7,30 +7,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
  * Creates Quartz's tables from the DDL that Quartz itself ships for the database in use, so
- * the scheduler's schema always matches the Quartz version on the classpath.
+ * the scheduler's schema always matches the Quartz version on the classpath. (Flyway reads the
+ * version from the class name.)
  */
-final class QuartzTables extends BaseJavaMigration {
+final class V2__Quartz_tables extends BaseJavaMigration {
 
     private final Database.Vendor vendor;
 
-    QuartzTables(Database.Vendor vendor) {
+    V2__Quartz_tables(Database.Vendor vendor) {
         this.vendor = vendor;
-    }
-
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("2");
-    }
-
-    @Override
-    public String getDescription() {
-        return "quartz tables";
     }
 
     @Override

@@ -1,0 +1,174 @@
+package org.paperboy;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import org.paperboy.config.ConfigException;
+import org.paperboy.config.SettingKey;
+import org.paperboy.config.Settings;
+import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.Edition;
+import org.paperboy.delivery.EditionComposer;
+import org.paperboy.delivery.EditionRepository;
+import org.paperboy.delivery.EditionSender;
+import org.paperboy.delivery.SendMode;
+import org.paperboy.delivery.Sleeper;
+import org.paperboy.digest.DigestRenderer;
+import org.paperboy.digest.Newsletter;
+import org.paperboy.mail.MailTransport;
+import org.paperboy.mail.SmtpMailTransport;
+import org.paperboy.papers.PaperRepository;
+import org.paperboy.schedule.Scheduling;
+import org.paperboy.store.Database;
+import org.paperboy.subscriptions.LinkSigner;
+import org.paperboy.subscriptions.SubscriberLinks;
+import org.paperboy.subscriptions.SubscriberRepository;
+import org.paperboy.templates.TemplateSet;
+
+/**
+ * Builds Paperboy's object graph from {@link Settings}: explicit wiring, no container, no
+ * global state. Parts that need the link secret are built on first use, so commands that do
+ * not sign links (import, papers trending) run without one.
+ */
+public final class Paperboy implements AutoCloseable {
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Database database;
+    private final PaperRepository papers;
+    private final SubscriberRepository subscribers;
+    private final EditionRepository editions;
+    private final DeliveryLedger ledger;
+    private final TemplateSet templates;
+    private final DigestRenderer renderer;
+    private final MailTransport.Factory transports;
+    private final Sleeper sleeper;
+    private SubscriberLinks links;
+    private EditionSender sender;
+
+    private Paperboy(Settings settings, Clock clock, MailTransport.Factory transports, Sleeper sleeper) {
+        this.settings = settings;
+        this.clock = clock;
+        this.database = Database.open(settings.database());
+        this.papers = new PaperRepository(database, clock);
+        this.subscribers = new SubscriberRepository(database, clock);
+        this.editions = new EditionRepository(database, clock);
+        this.ledger = new DeliveryLedger(database, clock, settings.sending().claimTimeout());
+        this.templates = new TemplateSet(settings.digest().templatesDir());
+        this.renderer = new DigestRenderer(templates, new Newsletter(settings.mail().listName(),
+                settings.web().baseUrl(), settings.mail().postalAddress()));
+        this.transports = transports != null ? transports : SmtpMailTransport.factory(settings.smtp(),
+                heloName(settings), settings.sending().messagesPerConnection());
+        this.sleeper = sleeper;
+    }
+
+    /** Opens the database (migrating it) and wires everything for {@code settings}. */
+    public static Paperboy open(Settings settings, Clock clock) {
+        return new Paperboy(settings, clock, null, Sleeper.REAL);
+    }
+
+    /** As {@link #open}, sending through {@code transports} instead of the configured SMTP server. */
+    public static Paperboy open(Settings settings, Clock clock, MailTransport.Factory transports, Sleeper sleeper) {
+        return new Paperboy(settings, clock, transports, sleeper);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public PaperRepository papers() {
+        return papers;
+    }
+
+    public SubscriberRepository subscribers() {
+        return subscribers;
+    }
+
+    public EditionRepository editions() {
+        return editions;
+    }
+
+    public DeliveryLedger ledger() {
+        return ledger;
+    }
+
+    public TemplateSet templates() {
+        return templates;
+    }
+
+    public DigestRenderer renderer() {
+        return renderer;
+    }
+
+    /**
+     * The signed-link maker.
+     *
+     * @throws ConfigException when {@code PAPERBOY_SECRET} is shorter than 32 bytes
+     */
+    public synchronized SubscriberLinks links() {
+        if (links == null) {
+            if (!settings.web().hasUsableSecret()) {
+                throw new ConfigException(SettingKey.SECRET.envName(),
+                        settings.web().secret().isEmpty() ? null : "(" + settings.web().secret().length() + " characters)",
+                        "a secret of at least " + Settings.Web.MIN_SECRET_BYTES
+                                + " bytes, e.g. the output of: openssl rand -hex 32");
+            }
+            links = new SubscriberLinks(new LinkSigner(settings.web().secret()), settings.web().baseUrl(), clock);
+        }
+        return links;
+    }
+
+    /** The edition sender; needs the link secret. */
+    public synchronized EditionSender sender() {
+        if (sender == null) {
+            EditionComposer composer = new EditionComposer(renderer, papers, editions, links(), settings.mail(),
+                    settings.digest().timezone(), clock);
+            sender = new EditionSender(papers, settings.ranking(), editions, ledger, composer, subscribers,
+                    transports, settings.sending(), settings.digest(), settings.mail().from(), clock, sleeper);
+        }
+        return sender;
+    }
+
+    /** The scheduler with Paperboy's jobs, in standby until started. */
+    public Scheduling scheduling(Runnable ingest) {
+        return Scheduling.create(database, settings.digest(), clock, new Scheduling.Jobs() {
+            @Override
+            public void sendDigest() {
+                EditionSender s = sender();
+                s.send(s.today(), SendMode.SCHEDULED, (done, total, rate) -> { });
+            }
+
+            @Override
+            public void ingest() {
+                ingest.run();
+            }
+
+            @Override
+            public void retryDeferred() {
+                sender().retryDue();
+            }
+
+            @Override
+            public boolean editionNeedsRun(LocalDate date) {
+                return editions.find(date).map(e -> e.status() == Edition.Status.SENDING).orElse(true);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    private static String heloName(Settings settings) {
+        String host = settings.web().baseUrl().getHost();
+        return host == null || host.isEmpty() ? "localhost" : host;
+    }
+}

@@ -1,0 +1,145 @@
+package org.paperboy.delivery;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.paperboy.config.Settings;
+import org.paperboy.digest.DigestRenderer;
+import org.paperboy.digest.Recipient;
+import org.paperboy.digest.RenderedDigest;
+import org.paperboy.mail.BodyTemplate;
+import org.paperboy.mail.Letter;
+import org.paperboy.mail.LetterWriter;
+import org.paperboy.mail.OutgoingMessage;
+import org.paperboy.papers.Paper;
+import org.paperboy.papers.PaperRepository;
+import org.paperboy.papers.RankedPaper;
+import org.paperboy.subscriptions.SubscriberLinks;
+
+/**
+ * Turns an edition into messages. Each distinct digest (ranking × size) is rendered once; per
+ * subscriber only the headers and the signed links are new, spliced into bodies that were
+ * encoded beforehand.
+ */
+public final class EditionComposer {
+
+    private final DigestRenderer renderer;
+    private final PaperRepository papers;
+    private final EditionRepository editions;
+    private final SubscriberLinks links;
+    private final Settings.Mail mail;
+    private final ZoneId zone;
+    private final Clock clock;
+
+    public EditionComposer(DigestRenderer renderer, PaperRepository papers, EditionRepository editions,
+                           SubscriberLinks links, Settings.Mail mail, ZoneId zone, Clock clock) {
+        this.renderer = renderer;
+        this.papers = papers;
+        this.editions = editions;
+        this.links = links;
+        this.mail = mail;
+        this.zone = zone;
+        this.clock = clock;
+    }
+
+    /** The rankings frozen into an edition, with their papers loaded. */
+    public Map<Edition.Selection, List<RankedPaper>> rankings(Edition edition) {
+        Map<Edition.Selection, List<EditionRepository.EditionPaper>> frozen = editions.papers(edition.id());
+        List<Long> ids = new ArrayList<>();
+        frozen.values().forEach(list -> list.forEach(p -> ids.add(p.paperId())));
+        Map<Long, Paper> byId = new HashMap<>();
+        for (Paper p : papers.byIds(ids.stream().distinct().toList())) {
+            byId.put(p.id(), p);
+        }
+        Map<Edition.Selection, List<RankedPaper>> result = new EnumMap<>(Edition.Selection.class);
+        frozen.forEach((selection, list) -> result.put(selection, list.stream()
+                .filter(p -> byId.containsKey(p.paperId()))
+                .map(p -> new RankedPaper(p.position(), byId.get(p.paperId()), p.score(), p.reason()))
+                .toList()));
+        return result;
+    }
+
+    /**
+     * Renders every variant an edition needs before anything is sent, so that a template error
+     * stops the edition instead of reaching an inbox half-rendered.
+     */
+    public Prepared prepare(Edition edition, List<DeliveryLedger.Variant> variants) {
+        Map<Edition.Selection, List<RankedPaper>> rankings = rankings(edition);
+        Prepared prepared = new Prepared(edition, rankings);
+        for (DeliveryLedger.Variant variant : variants) {
+            prepared.body(variant.selection(), variant.size());
+        }
+        return prepared;
+    }
+
+    /** An edition ready to send: rendered bodies per variant, cached. */
+    public final class Prepared {
+        private final Edition edition;
+        private final Map<Edition.Selection, List<RankedPaper>> rankings;
+        private final Map<String, Body> bodies = new ConcurrentHashMap<>();
+        private final LetterWriter writer;
+        private final String listId;
+        private final Instant linkExpiry;
+
+        private Prepared(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings) {
+            this.edition = edition;
+            this.rankings = rankings;
+            this.writer = new LetterWriter("paperboy-" + edition.date() + "-" + edition.id());
+            this.listId = listId();
+            // the same expiry for every message of the edition, so a retry carries the same links
+            this.linkExpiry = edition.createdAt().plus(org.paperboy.subscriptions.LinkPurpose.UNSUBSCRIBE.lifetime());
+        }
+
+        record Body(String subject, BodyTemplate text, BodyTemplate html) {
+        }
+
+        Body body(Edition.Selection selection, int size) {
+            return bodies.computeIfAbsent(selection + "/" + size, key -> {
+                List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
+                List<RankedPaper> cut = ranking.subList(0, Math.min(size, ranking.size()));
+                RenderedDigest digest = renderer.render(edition.date(), cut, Recipient.SLOTS);
+                return new Body(digest.subject(), BodyTemplate.compile(digest.text(), BodyTemplate.Kind.TEXT),
+                        BodyTemplate.compile(digest.html(), BodyTemplate.Kind.HTML));
+            });
+        }
+
+        public Edition edition() {
+            return edition;
+        }
+
+        /** The message for one claimed delivery. */
+        public OutgoingMessage compose(DeliveryLedger.Claim claim) {
+            Body body = body(claim.selection(), claim.digestSize());
+            String unsubscribeUrl = links.unsubscribeUrl(claim.subscriberId(), linkExpiry);
+            Recipient recipient = new Recipient(claim.email(), unsubscribeUrl,
+                    links.preferencesUrl(claim.subscriberId(), linkExpiry));
+            Letter letter = new Letter(mail.from(), mail.replyTo(), claim.email(), body.subject(),
+                    ZonedDateTime.ofInstant(clock.instant(), zone), claim.messageId(), List.of(
+                    Map.entry("List-Id", listId),
+                    Map.entry("List-Unsubscribe", "<" + unsubscribeUrl + ">"),
+                    Map.entry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+                    Map.entry("X-Paperboy-Edition", edition.date().toString())));
+            byte[] content = writer.write(letter, body.text(), body.html(), recipient.asSlotValues());
+            return new OutgoingMessage(envelopeFrom(claim), claim.email(), content);
+        }
+
+        private String envelopeFrom(DeliveryLedger.Claim claim) {
+            if (mail.bounceAddress().isEmpty()) {
+                return MailAddresses.bare(mail.from());
+            }
+            return mail.bounceAddress().replace("TOKEN", links.bounceToken(claim.deliveryId()));
+        }
+
+        private String listId() {
+            String host = renderer.newsletter().baseUrl().getHost();
+            return LetterWriter.encodeText("List-Id", mail.listName()) + " <paperboy." + host + ">";
+        }
+    }
+}

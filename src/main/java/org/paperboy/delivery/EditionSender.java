@@ -1,0 +1,402 @@
+package org.paperboy.delivery;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.paperboy.config.Settings;
+import org.paperboy.mail.MailTransport;
+import org.paperboy.mail.OutgoingMessage;
+import org.paperboy.mail.SendResult;
+import org.paperboy.papers.Paper;
+import org.paperboy.papers.PaperRepository;
+import org.paperboy.papers.RankedPaper;
+import org.paperboy.papers.TrendingRanker;
+import org.paperboy.subscriptions.SubscriberRepository;
+import org.paperboy.subscriptions.SubscriberStatus;
+import org.paperboy.templates.TemplateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and delivers the edition of a day. The ledger decides who still needs it, so a run
+ * can be repeated, resumed after a crash, or raced by a second sender without anyone getting
+ * the edition twice. One dispatcher claims rows in small batches; {@code connections} workers,
+ * each with its own SMTP connection, send them and record the server's answer per message.
+ */
+public final class EditionSender {
+
+    private static final Logger log = LoggerFactory.getLogger(EditionSender.class);
+
+    static final int CLAIM_BATCH = 50;
+    static final int MAX_PAPERS = 25;
+    /** Connection failures in a row, across workers, after which the run stops. */
+    static final int UNREACHABLE_AFTER = 3;
+
+    private final PaperRepository papers;
+    private final Settings.Ranking ranking;
+    private final EditionRepository editions;
+    private final DeliveryLedger ledger;
+    private final EditionComposer composer;
+    private final SubscriberRepository subscribers;
+    private final MailTransport.Factory transports;
+    private final Settings.Sending sending;
+    private final Settings.Digest digest;
+    private final String messageIdDomain;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private volatile boolean stopRequested;
+
+    public EditionSender(PaperRepository papers, Settings.Ranking ranking, EditionRepository editions,
+                         DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
+                         MailTransport.Factory transports, Settings.Sending sending, Settings.Digest digest,
+                         String mailFrom, Clock clock, Sleeper sleeper) {
+        this.papers = papers;
+        this.ranking = ranking;
+        this.editions = editions;
+        this.ledger = ledger;
+        this.composer = composer;
+        this.subscribers = subscribers;
+        this.transports = transports;
+        this.sending = sending;
+        this.digest = digest;
+        this.messageIdDomain = MailAddresses.domain(mailFrom);
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** The date of today's edition in the newsletter's time zone. */
+    public LocalDate today() {
+        return LocalDate.now(clock.withZone(digest.timezone()));
+    }
+
+    /** Asks a running send to stop after the messages in flight; unsent claims go back to the queue. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * The edition for {@code date}, created from the current ranking if it does not exist yet.
+     *
+     * @throws NothingToSendException when no paper is trending
+     */
+    public Edition edition(LocalDate date) {
+        return editions.find(date).orElseGet(() -> editions.findOrCreate(date, chooseNow()));
+    }
+
+    /** The daily and weekly rankings as they stand now. */
+    public Map<Edition.Selection, List<RankedPaper>> chooseNow() {
+        TrendingRanker daily = new TrendingRanker(ranking, clock);
+        TrendingRanker weekly = new TrendingRanker(ranking.weekly(), clock);
+        List<Paper> candidates = papers.trendingSince(
+                daily.windowStart(Math.max(ranking.windowDays(), ranking.weekly().windowDays())));
+        Map<Edition.Selection, List<RankedPaper>> chosen = new EnumMap<>(Edition.Selection.class);
+        chosen.put(Edition.Selection.DAILY, daily.rank(candidates, MAX_PAPERS));
+        chosen.put(Edition.Selection.WEEKLY, weekly.rank(candidates, MAX_PAPERS));
+        if (chosen.get(Edition.Selection.DAILY).isEmpty()) {
+            throw new NothingToSendException("no papers trending in the last " + ranking.windowDays()
+                    + " days: import or fetch papers first");
+        }
+        return chosen;
+    }
+
+    /** What a send would do, without writing anything or sending: renders every digest too. */
+    public DryRun dryRun(LocalDate date) {
+        Edition edition = editions.find(date).orElse(null);
+        Map<Edition.Selection, List<RankedPaper>> rankings = edition != null ? composer.rankings(edition) : chooseNow();
+        return new DryRun(date, edition != null, rankings.get(Edition.Selection.DAILY).size(),
+                subscribers.countByStatus().get(SubscriberStatus.ACTIVE));
+    }
+
+    /** The outcome of {@link #dryRun}. */
+    public record DryRun(LocalDate date, boolean editionExists, int papers, int activeSubscribers) {
+    }
+
+    /**
+     * Sends the edition for {@code date} to everyone who is due it and has not received it.
+     *
+     * @throws EditionFailedException when the edition cannot be started (template error)
+     * @throws NothingToSendException when there are no papers to send
+     */
+    public SendReport send(LocalDate date, SendMode mode, ProgressListener progress) {
+        long startNanos = System.nanoTime();
+        Instant runStartedAt = clock.instant();
+        Edition edition = edition(date);
+        int added = ledger.enqueue(edition, digest.size(), messageIdSuffix(edition));
+        EditionComposer.Prepared prepared;
+        try {
+            prepared = composer.prepare(edition, ledger.pendingVariants(edition.id()));
+        } catch (TemplateException e) {
+            editions.markFailed(edition.id(), e.getMessage());
+            log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
+            throw new EditionFailedException("edition " + date + " not started: " + e.getMessage(), e);
+        }
+        if (edition.status() != Edition.Status.SENDING) {
+            editions.markSending(edition.id());
+        }
+        Instant cutoff = edition.startedAt().plus(sending.retryCutoff());
+        if (clock.instant().isAfter(cutoff)) {
+            int failed = ledger.failStale(edition.id(), "not sent: the edition is older than the retry cut-off ("
+                    + sending.retryCutoff().toHours() + "h)");
+            finishIfDone(edition);
+            return new SendReport(date, edition.id(), 0, 0, failed, 0, ledger.progress(edition.id()),
+                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+        }
+        log.info("event=edition_send_started date={} edition={} queued_now={} mode={}", date, edition.id(), added, mode);
+        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
+        String stoppedBecause = run.execute();
+        finishIfDone(edition);
+        Map<DeliveryLedger.State, Integer> state = ledger.progress(edition.id());
+        SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
+                run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
+        log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
+                date, report.sentNow(), report.deferredNow(), report.failedNow(), report.stillToSend(),
+                String.format("%.1f", report.ratePerSecond()));
+        return report;
+    }
+
+    /** Retries what is due in every edition that still has deliveries outstanding (the scheduler's job). */
+    public List<SendReport> retryDue() {
+        List<SendReport> reports = new ArrayList<>();
+        for (Edition edition : editions.list(30)) {
+            if (edition.status() == Edition.Status.SENDING && ledger.editionsWithDeferred().contains(edition.id())) {
+                reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
+            }
+        }
+        return reports;
+    }
+
+    private void finishIfDone(Edition edition) {
+        Map<DeliveryLedger.State, Integer> state = ledger.progress(edition.id());
+        int open = state.get(DeliveryLedger.State.QUEUED) + state.get(DeliveryLedger.State.DEFERRED)
+                + state.get(DeliveryLedger.State.SENDING);
+        if (open == 0) {
+            editions.markSent(edition.id());
+        }
+    }
+
+    private String messageIdSuffix(Edition edition) {
+        return ".e" + edition.id() + "." + Long.toHexString(edition.createdAt().toEpochMilli()) + "@" + messageIdDomain;
+    }
+
+    /** One run of the send loop. */
+    private final class Run {
+        private final EditionComposer.Prepared prepared;
+        private final SendMode mode;
+        private final Instant startedAt;
+        private final Instant cutoff;
+        private final ProgressListener progress;
+        private final String senderId = senderId();
+        private final BlockingQueue<DeliveryLedger.Claim> queue;
+        private final RateLimiter rateLimiter = new RateLimiter(sending.ratePerSecond());
+        private final AtomicInteger sent = new AtomicInteger();
+        private final AtomicInteger deferred = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicInteger skipped = new AtomicInteger();
+        private final AtomicInteger connectionFailuresInARow = new AtomicInteger();
+        private final AtomicReference<String> stopReason = new AtomicReference<>();
+        private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
+
+        Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
+            ProgressListener progress) {
+            this.prepared = prepared;
+            this.mode = mode;
+            this.startedAt = startedAt;
+            this.cutoff = cutoff;
+            this.progress = progress;
+            this.queue = new ArrayBlockingQueue<>(CLAIM_BATCH * 2);
+        }
+
+        String execute() {
+            long editionId = prepared.edition().id();
+            ledger.heartbeat(senderId);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat"));
+            long beatMillis = Math.max(200, sending.claimTimeout().toMillis() / 3);
+            heartbeat.scheduleAtFixedRate(() -> {
+                try {
+                    ledger.heartbeat(senderId);
+                } catch (RuntimeException e) {
+                    log.warn("event=heartbeat_failed reason=\"{}\"", e.getMessage());
+                }
+            }, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < sending.connections(); i++) {
+                Thread worker = new Thread(this::work, "sender-" + (i + 1));
+                worker.start();
+                workers.add(worker);
+            }
+            int total = ledger.progress(editionId).values().stream().mapToInt(Integer::intValue).sum();
+            long lastReport = System.nanoTime();
+            long start = lastReport;
+            long waitingSince = 0;
+            try {
+                while (!stopping()) {
+                    List<DeliveryLedger.Claim> batch = ledger.claim(editionId, senderId, CLAIM_BATCH,
+                            mode == SendMode.MANUAL, startedAt);
+                    if (batch.isEmpty()) {
+                        // rows another live sender holds: wait for it to finish or for its claims to go stale
+                        if (ledger.sendingElsewhere(editionId, senderId) == 0) {
+                            break;
+                        }
+                        if (waitingSince == 0) {
+                            waitingSince = System.nanoTime();
+                        } else if (System.nanoTime() - waitingSince > 2 * sending.claimTimeout().toNanos()) {
+                            break;
+                        }
+                        sleeper.sleep(Duration.ofMillis(500));
+                        continue;
+                    }
+                    waitingSince = 0;
+                    for (DeliveryLedger.Claim claim : batch) {
+                        while (!queue.offer(claim, 100, TimeUnit.MILLISECONDS)) {
+                            if (stopping()) {
+                                break;
+                            }
+                        }
+                        long now = System.nanoTime();
+                        if (now - lastReport > 1_000_000_000L) {
+                            progress.onProgress(done(), total, done() / ((now - start) / 1e9));
+                            lastReport = now;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopReason.compareAndSet(null, "interrupted");
+            } finally {
+                for (int i = 0; i < workers.size(); i++) {
+                    putPoison();
+                }
+                for (Thread worker : workers) {
+                    joinQuietly(worker);
+                }
+                heartbeat.shutdownNow();
+                // claims taken but never sent go back to the queue for the next run
+                int released = ledger.release(senderId, editionId);
+                if (released > 0) {
+                    log.info("event=claims_released count={}", released);
+                }
+                ledger.retire(senderId);
+            }
+            progress.onProgress(done(), total, done() / Math.max(1e-9, (System.nanoTime() - start) / 1e9));
+            return stopReason.get();
+        }
+
+        private int done() {
+            return sent.get() + failed.get() + deferred.get() + skipped.get();
+        }
+
+        private boolean stopping() {
+            return stopRequested || stopReason.get() != null;
+        }
+
+        private void work() {
+            try (MailTransport transport = transports.open()) {
+                while (true) {
+                    DeliveryLedger.Claim claim = queue.take();
+                    if (claim == POISON) {
+                        return;
+                    }
+                    if (stopping()) {
+                        continue; // released in bulk at the end
+                    }
+                    deliver(transport, claim);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.error("event=sender_crashed reason=\"{}\"", e.toString(), e);
+                stopReason.compareAndSet(null, "sender failed: " + e);
+            }
+        }
+
+        private void deliver(MailTransport transport, DeliveryLedger.Claim claim) throws InterruptedException {
+            OutgoingMessage message = prepared.compose(claim);
+            slowDown.awaitTurn();
+            rateLimiter.acquire();
+            SendResult result = transport.send(message);
+            if (result instanceof SendResult.Accepted accepted) {
+                ledger.markSent(claim.deliveryId(), accepted.reply());
+                sent.incrementAndGet();
+                connectionFailuresInARow.set(0);
+                slowDown.reset();
+            } else if (result instanceof SendResult.Rejected rejected) {
+                ledger.markFailed(claim.deliveryId(), rejected.reply());
+                failed.incrementAndGet();
+                connectionFailuresInARow.set(0);
+                if (rejected.addressRefused()) {
+                    subscribers.markBounced(claim.subscriberId(), rejected.reply());
+                }
+                log.warn("event=delivery_rejected delivery={} code={} reply=\"{}\"", claim.deliveryId(),
+                        rejected.code(), rejected.reply());
+            } else if (result instanceof SendResult.Deferred later) {
+                defer(claim, later);
+                if (later.slowDown()) {
+                    slowDown.signal();
+                }
+                if (later.code() < 0 && connectionFailuresInARow.incrementAndGet() >= UNREACHABLE_AFTER) {
+                    stopReason.compareAndSet(null, "SMTP server unreachable: " + later.reply());
+                }
+            }
+        }
+
+        private void defer(DeliveryLedger.Claim claim, SendResult.Deferred result) {
+            List<Duration> backoff = sending.retryBackoff();
+            Duration wait = backoff.get(Math.min(claim.attempts(), backoff.size()) - 1);
+            Instant next = clock.instant().plus(wait);
+            if (next.isAfter(cutoff)) {
+                ledger.markFailed(claim.deliveryId(), "gave up at the retry cut-off; last reply: " + result.reply());
+                failed.incrementAndGet();
+            } else {
+                ledger.markDeferred(claim.deliveryId(), result.reply(), next);
+                deferred.incrementAndGet();
+            }
+            log.info("event=delivery_deferred delivery={} attempts={} reply=\"{}\"", claim.deliveryId(),
+                    claim.attempts(), result.reply());
+        }
+
+        private void putPoison() {
+            try {
+                queue.put(POISON);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final DeliveryLedger.Claim POISON =
+            new DeliveryLedger.Claim(-1, -1, "", "", Edition.Selection.DAILY, 0, 0);
+
+    private static String senderId() {
+        String pid = ManagementFactory.getRuntimeMXBean().getName();
+        String id = pid + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return id.length() > 64 ? id.substring(id.length() - 64) : id;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.paperboy.digest;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.paperboy.papers.Paper;
+import org.paperboy.papers.RankedPaper;
+
+/**
+ * One paper as a template shows it: text already shortened, links resolved. Null fields are
+ * unknown and templates leave them out.
+ */
+public record PaperCard(int rank, String title, String url, String authors, String date, String reason,
+                        String summary, String aiSummary, String pdfUrl, String codeUrl, List<String> keywords,
+                        double score) {
+
+    static final int SUMMARY_LIMIT = 600;
+    static final int MAX_AUTHORS_SHOWN = 3;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+
+    public static PaperCard of(RankedPaper ranked) {
+        Paper p = ranked.paper();
+        return new PaperCard(ranked.rank(), p.title(), pageUrl(p), shortAuthors(p.authors()),
+                p.publishedAt() == null ? null : DATE.format(p.publishedAt().atZone(ZoneOffset.UTC)),
+                ranked.reason(), cutAtWord(p.summary(), SUMMARY_LIMIT), blankToNull(p.aiSummary()),
+                p.pdfUrl(), p.codeUrl(), p.keywords(), ranked.score());
+    }
+
+    private static String pageUrl(Paper p) {
+        if (p.pageUrl() != null) {
+            return p.pageUrl();
+        }
+        if (p.pdfUrl() != null) {
+            return p.pdfUrl();
+        }
+        return null;
+    }
+
+    static String shortAuthors(List<String> authors) {
+        if (authors.isEmpty()) {
+            return null;
+        }
+        if (authors.size() <= MAX_AUTHORS_SHOWN + 1) {
+            return String.join(", ", authors);
+        }
+        return String.join(", ", authors.subList(0, MAX_AUTHORS_SHOWN)) + " et al.";
+    }
+
+    /** Cuts {@code text} to at most {@code limit} characters at a word boundary, adding an ellipsis. */
+    static String cutAtWord(String text, int limit) {
+        String clean = text == null ? "" : text.strip().replaceAll("\\s+", " ");
+        if (clean.length() <= limit) {
+            return clean;
+        }
+        int cut = clean.lastIndexOf(' ', limit - 1);
+        if (cut < limit / 2) {
+            cut = limit - 1;
+        }
+        String head = clean.substring(0, cut).replaceAll("[\\s,;:.\\-]+$", "");
+        return head + "…";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,5 @@
+package org.paperboy.mail;
+
+/** One message ready for the wire: the envelope and the encoded RFC 5322 bytes. */
+public record OutgoingMessage(String envelopeFrom, String recipient, byte[] content) {
+}

@@ -1,0 +1,174 @@
+package org.paperboy.mail;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.paperboy.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MailTransport} over one Jakarta Mail SMTP connection, kept open across messages
+ * and reopened after {@code messagesPerConnection} messages or when the server drops it.
+ */
+public final class SmtpMailTransport implements MailTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpMailTransport.class);
+
+    private final Session session;
+    private final Settings.Smtp smtp;
+    private final int messagesPerConnection;
+    private Transport transport;
+    private int sentOnConnection;
+
+    SmtpMailTransport(Session session, Settings.Smtp smtp, int messagesPerConnection) {
+        this.session = session;
+        this.smtp = smtp;
+        this.messagesPerConnection = messagesPerConnection;
+    }
+
+    /** A factory of transports that share one configured session. */
+    public static MailTransport.Factory factory(Settings.Smtp smtp, String heloName, int messagesPerConnection) {
+        Session session = SmtpSessions.create(smtp, heloName);
+        return () -> new SmtpMailTransport(session, smtp, messagesPerConnection);
+    }
+
+    @Override
+    public SendResult send(OutgoingMessage message) {
+        InternetAddress recipient;
+        try {
+            recipient = new InternetAddress(message.recipient(), true);
+        } catch (AddressException e) {
+            return new SendResult.Rejected(501, "501 invalid recipient address: " + e.getMessage(), true);
+        }
+        if (sentOnConnection >= messagesPerConnection) {
+            disconnect();
+        }
+        try {
+            ensureConnected();
+        } catch (AuthenticationFailedException e) {
+            disconnect();
+            return new SendResult.Deferred(-1, "SMTP authentication failed at " + where() + ": " + e.getMessage());
+        } catch (MessagingException e) {
+            disconnect();
+            return new SendResult.Deferred(-1, "cannot connect to " + where() + ": " + describe(e));
+        }
+        try {
+            EncodedMessage encoded = new EncodedMessage(session, message);
+            transport.sendMessage(encoded, new InternetAddress[] {recipient});
+            sentOnConnection++;
+            return new SendResult.Accepted(lastReply());
+        } catch (SMTPSendFailedException e) {
+            return afterFailure(e.getReturnCode(), e.getMessage(), false);
+        } catch (SendFailedException e) {
+            for (Exception next = e.getNextException(); next != null;
+                 next = next instanceof MessagingException m ? m.getNextException() : null) {
+                if (next instanceof SMTPAddressFailedException failed) {
+                    return afterFailure(failed.getReturnCode(), failed.getMessage(), true);
+                }
+            }
+            return afterFailure(lastCode(), e.getMessage(), false);
+        } catch (MessagingException e) {
+            disconnect();
+            return new SendResult.Deferred(-1, "connection to " + where() + " failed: " + describe(e));
+        }
+    }
+
+    private SendResult afterFailure(int code, String message, boolean atRecipient) {
+        String reply = message == null ? String.valueOf(code) : message.strip();
+        if (code == 421) {
+            disconnect(); // 421 means the server is closing the connection
+        }
+        if (code >= 500 && code < 600) {
+            return new SendResult.Rejected(code, reply, atRecipient);
+        }
+        return new SendResult.Deferred(code, reply);
+    }
+
+    private void ensureConnected() throws MessagingException {
+        if (transport != null && transport.isConnected()) {
+            return;
+        }
+        disconnect();
+        Transport fresh = session.getTransport(smtp.security() == Settings.SmtpSecurity.TLS ? "smtps" : "smtp");
+        if (smtp.authenticates()) {
+            fresh.connect(smtp.host(), smtp.port(), smtp.username(), smtp.password());
+        } else {
+            fresh.connect(smtp.host(), smtp.port(), null, null);
+        }
+        transport = fresh;
+        sentOnConnection = 0;
+        log.debug("event=smtp_connected host={} port={}", smtp.host(), smtp.port());
+    }
+
+    private String lastReply() {
+        if (transport instanceof SMTPTransport smtpTransport && smtpTransport.getLastServerResponse() != null) {
+            return smtpTransport.getLastServerResponse().strip();
+        }
+        return "250";
+    }
+
+    private int lastCode() {
+        return transport instanceof SMTPTransport smtpTransport ? smtpTransport.getLastReturnCode() : -1;
+    }
+
+    private String where() {
+        return smtp.host() + ":" + smtp.port();
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    private void disconnect() {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException e) {
+                log.debug("event=smtp_close_failed reason={}", e.getMessage());
+            }
+            transport = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        disconnect();
+    }
+
+    /** Writes bytes that were encoded beforehand instead of building a MIME tree per message. */
+    private static final class EncodedMessage extends SMTPMessage {
+        private final byte[] content;
+
+        EncodedMessage(Session session, OutgoingMessage message) {
+            super(session);
+            this.content = message.content();
+            setEnvelopeFrom(message.envelopeFrom());
+        }
+
+        @Override
+        public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
+            os.write(content);
+        }
+
+        @Override
+        public int getSize() {
+            return content.length;
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package org.paperboy.schedule;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.text.ParseException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.paperboy.config.ConfigException;
+import org.paperboy.config.SettingKey;
+import org.paperboy.config.Settings;
+import org.paperboy.store.Database;
+import org.quartz.CronExpression;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quartz, set up on the application's database (JDBC job store, clustered so that several
+ * {@code serve} processes on one PostgreSQL fire each run once), with three jobs:
+ * the digest on {@code PAPERBOY_DIGEST_CRON}, the ingest on {@code PAPERBOY_INGEST_CRON},
+ * and a retry of deferred deliveries every five minutes.
+ *
+ * <p>Misfire rule: Quartz itself never replays a missed digest run. On start, if the latest
+ * scheduled digest time has passed today (in the newsletter's time zone) and today's edition
+ * was not sent, the digest job fires once; a run missed on an earlier day is dropped.
+ */
+public final class Scheduling implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
+
+    public static final JobKey DIGEST = JobKey.jobKey("digest", "paperboy");
+    public static final JobKey INGEST = JobKey.jobKey("ingest", "paperboy");
+    public static final JobKey RETRY = JobKey.jobKey("retry", "paperboy");
+    static final int RETRY_MINUTES = 5;
+
+    private final Scheduler scheduler;
+    private final Settings.Digest digest;
+    private final Clock clock;
+    private final Jobs jobs;
+
+    /** What the jobs do, and what the catch-up rule needs to know. */
+    public interface Jobs {
+        void sendDigest();
+
+        void ingest();
+
+        void retryDeferred();
+
+        /** Whether the edition of {@code date} still needs a run (none exists, or it is unfinished). */
+        boolean editionNeedsRun(LocalDate date);
+    }
+
+    private Scheduling(Scheduler scheduler, Settings.Digest digest, Clock clock, Jobs jobs) {
+        this.scheduler = scheduler;
+        this.digest = digest;
+        this.clock = clock;
+        this.jobs = jobs;
+    }
+
+    /**
+     * Creates the scheduler in standby with the three jobs stored. Call {@link #start()} to run it.
+     *
+     * @throws ConfigException when a cron expression is not valid
+     */
+    public static Scheduling create(Database database, Settings.Digest digest, Clock clock, Jobs jobs) {
+        CronExpression digestCron = cron(SettingKey.DIGEST_CRON, digest.cron(), digest.timezone());
+        CronExpression ingestCron = cron(SettingKey.INGEST_CRON, digest.ingestCron(), digest.timezone());
+        String dataSourceName = "paperboy-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return database.connection();
+            }
+
+            @Override
+            public void shutdown() {
+                // the application closes its own pool
+            }
+
+            @Override
+            public void initialize() {
+            }
+        });
+        Properties props = new Properties();
+        props.setProperty("org.quartz.scheduler.instanceName", "paperboy");
+        props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        props.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        props.setProperty("org.quartz.threadPool.threadCount", "3");
+        props.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        props.setProperty("org.quartz.jobStore.driverDelegateClass", database.vendor() == Database.Vendor.POSTGRESQL
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        props.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
+        props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        props.setProperty("org.quartz.jobStore.isClustered", "true");
+        props.setProperty("org.quartz.jobStore.clusterCheckinInterval", "10000");
+        props.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        try {
+            StdSchedulerFactory factory = new StdSchedulerFactory(props);
+            Scheduler scheduler = factory.getScheduler();
+            Map<JobKey, Runnable> actions = Map.of(DIGEST, jobs::sendDigest, INGEST, jobs::ingest,
+                    RETRY, jobs::retryDeferred);
+            scheduler.setJobFactory((bundle, s) -> {
+                JobKey key = bundle.getJobDetail().getKey();
+                Runnable action = actions.get(key);
+                if (action == null) {
+                    throw new SchedulerException("no action for job " + key);
+                }
+                return new PaperboyJob(key.getName(), action);
+            });
+            Scheduling scheduling = new Scheduling(scheduler, digest, clock, jobs);
+            scheduling.store(DIGEST, CronScheduleBuilder.cronSchedule(digestCron)
+                    .withMisfireHandlingInstructionDoNothing());
+            scheduling.store(INGEST, CronScheduleBuilder.cronSchedule(ingestCron)
+                    .withMisfireHandlingInstructionDoNothing());
+            scheduling.store(RETRY, SimpleScheduleBuilder.repeatMinutelyForever(RETRY_MINUTES)
+                    .withMisfireHandlingInstructionNextWithRemainingCount());
+            return scheduling;
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot set up the scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    private void store(JobKey key, org.quartz.ScheduleBuilder<? extends Trigger> schedule) throws SchedulerException {
+        JobDetail job = JobBuilder.newJob(PaperboyJob.class).withIdentity(key).storeDurably().build();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(key.getName(), key.getGroup()))
+                .forJob(key).withSchedule(schedule).startNow().build();
+        // replace what an earlier start stored: the cron may have changed since
+        scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+    }
+
+    /** Starts firing, after applying the misfire rule for today's digest. */
+    public void start() {
+        try {
+            scheduler.start();
+            catchUpMissedDigest();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fires the digest job once now, if the misfire rule says so; returns whether it did. */
+    boolean catchUpMissedDigest() throws SchedulerException {
+        Optional<Instant> missed = lastDigestTimeToday();
+        if (missed.isEmpty()) {
+            return false;
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), digest.timezone());
+        if (!jobs.editionNeedsRun(today)) {
+            return false;
+        }
+        log.info("event=digest_catch_up missed={} date={}", missed.get(), today);
+        scheduler.triggerJob(DIGEST);
+        return true;
+    }
+
+    /** The latest digest fire time that is at or before now and on today's date, if any. */
+    Optional<Instant> lastDigestTimeToday() {
+        CronExpression cron = cron(SettingKey.DIGEST_CRON, digest.cron(), digest.timezone());
+        ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant(), digest.timezone());
+        Instant startOfDay = now.toLocalDate().atStartOfDay(digest.timezone()).toInstant();
+        Date next = cron.getTimeAfter(Date.from(startOfDay.minusMillis(1)));
+        Instant latest = null;
+        while (next != null && !next.toInstant().isAfter(now.toInstant())) {
+            latest = next.toInstant();
+            next = cron.getTimeAfter(next);
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** Fires the digest job now, through the scheduler. */
+    public void fireDigestNow() {
+        try {
+            scheduler.triggerJob(DIGEST);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot fire the digest job: " + e.getMessage(), e);
+        }
+    }
+
+    public Scheduler quartz() {
+        return scheduler;
+    }
+
+    public boolean isRunning() {
+        try {
+            return scheduler.isStarted() && !scheduler.isShutdown() && !scheduler.isInStandbyMode();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    /** The next time the digest job fires. */
+    public Optional<Instant> nextDigest() {
+        try {
+            Trigger trigger = scheduler.getTrigger(TriggerKey.triggerKey(DIGEST.getName(), DIGEST.getGroup()));
+            return trigger == null || trigger.getNextFireTime() == null ? Optional.empty()
+                    : Optional.of(trigger.getNextFireTime().toInstant());
+        } catch (SchedulerException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops firing; waits for running jobs to finish. */
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("event=scheduler_shutdown_failed reason=\"{}\"", e.getMessage());
+        }
+    }
+
+    static CronExpression cron(SettingKey key, String expression, ZoneId zone) {
+        try {
+            CronExpression cron = new CronExpression(expression);
+            cron.setTimeZone(TimeZone.getTimeZone(zone));
+            return cron;
+        } catch (ParseException e) {
+            throw new ConfigException(key.envName(), expression,
+                    "a Quartz cron expression such as '0 0 7 * * ?' (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.paperboy.templates;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.exceptions.TemplateEngineException;
+import org.thymeleaf.exceptions.TemplateProcessingException;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.AbstractConfigurableTemplateResolver;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+import org.thymeleaf.templateresolver.FileTemplateResolver;
+
+/**
+ * The operator's templates in {@code templates/}, with the built-in copies on the classpath as
+ * the fallback for any file that is not there. Files are read on every render, so edits show
+ * without a restart. {@code *.html} renders in HTML mode (escaping by default), {@code *.txt}
+ * in text mode.
+ */
+public final class TemplateSet {
+
+    public static final String CLASSPATH_PREFIX = "templates/";
+
+    private final Path directory;
+    private final TemplateEngine engine;
+
+    public TemplateSet(Path directory) {
+        this.directory = directory;
+        this.engine = new TemplateEngine();
+        int order = 1;
+        for (String extension : new String[] {"html", "txt"}) {
+            TemplateMode mode = extension.equals("html") ? TemplateMode.HTML : TemplateMode.TEXT;
+            FileTemplateResolver files = new FileTemplateResolver();
+            configure(files, directory.toAbsolutePath() + "/", extension, mode, order++);
+            // without this the file resolver claims every name, and the fallback is never asked
+            files.setCheckExistence(true);
+            engine.addTemplateResolver(files);
+        }
+        for (String extension : new String[] {"html", "txt"}) {
+            TemplateMode mode = extension.equals("html") ? TemplateMode.HTML : TemplateMode.TEXT;
+            ClassLoaderTemplateResolver builtIn = new ClassLoaderTemplateResolver(TemplateSet.class.getClassLoader());
+            configure(builtIn, CLASSPATH_PREFIX, extension, mode, order++);
+            builtIn.setCheckExistence(true);
+            engine.addTemplateResolver(builtIn);
+        }
+    }
+
+    private static void configure(AbstractConfigurableTemplateResolver resolver, String prefix, String extension,
+                                  TemplateMode mode, int order) {
+        resolver.setPrefix(prefix);
+        resolver.setResolvablePatterns(Set.of("*." + extension));
+        resolver.setTemplateMode(mode);
+        resolver.setCharacterEncoding("UTF-8");
+        resolver.setCacheable(false);
+        resolver.setOrder(order);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Whether the operator's directory has its own copy of {@code name}. */
+    public boolean isOverridden(String name) {
+        return Files.isRegularFile(directory.resolve(name));
+    }
+
+    /** Where {@code name} is read from, for messages: the operator's file or the built-in copy. */
+    public String describe(String name) {
+        return isOverridden(name) ? directory.resolve(name).toString() : "built-in " + name;
+    }
+
+    /**
+     * Renders {@code name} (e.g. {@code digest.html}) with {@code variables}.
+     *
+     * @throws TemplateException with the file, line and column of the problem
+     */
+    public String render(String name, Map<String, Object> variables) {
+        Context context = new Context(Locale.ENGLISH, variables);
+        try {
+            return engine.process(name, context);
+        } catch (TemplateProcessingException e) {
+            String file = e.getTemplateName() == null ? describe(name) : where(e.getTemplateName());
+            String location = e.getLine() == null ? file : file + ":" + e.getLine() + ":" + e.getCol();
+            throw new TemplateException(location + ": " + rootMessage(e), e);
+        } catch (TemplateEngineException e) {
+            throw new TemplateException(describe(name) + ": " + rootMessage(e), e);
+        }
+    }
+
+    private String where(String templateName) {
+        String prefix = directory.toAbsolutePath() + "/";
+        if (templateName.startsWith(prefix)) {
+            return directory.resolve(templateName.substring(prefix.length())).toString();
+        }
+        if (templateName.startsWith(CLASSPATH_PREFIX)) {
+            return "built-in " + templateName.substring(CLASSPATH_PREFIX.length());
+        }
+        return templateName;
+    }
+
+    private static String rootMessage(Throwable e) {
+        String message = e instanceof TemplateProcessingException tpe ? tpe.getMessage() : e.getMessage();
+        Throwable cause = e.getCause();
+        while (cause != null && cause != cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = message + " (" + cause.getMessage().lines().findFirst().orElse("") + ")";
+                break;
+            }
+            cause = cause.getCause();
+        }
+        // Thymeleaf appends "(template: ... - line ..)"; the location is already in front
+        return message == null ? e.getClass().getSimpleName()
+                : message.replaceAll(" \\(template: \"[^\"]*\" - line \\d+, col \\d+\\)", "").strip();
+    }
+
+}
