@@ -43,6 +43,7 @@ public final class Paperboy implements AutoCloseable {
     private final MailTransport.Factory transports;
     private final Sleeper sleeper;
     private SubscriberLinks links;
+    private EditionComposer composer;
     private EditionSender sender;
 
     private Paperboy(Settings settings, Clock clock, MailTransport.Factory transports, Sleeper sleeper) {
@@ -125,12 +126,24 @@ public final class Paperboy implements AutoCloseable {
         return links;
     }
 
+    /** How messages leave: the configured SMTP server, or what a test or the demo put in its place. */
+    public MailTransport.Factory transports() {
+        return transports;
+    }
+
+    /** Turns editions into messages; needs the link secret. */
+    public synchronized EditionComposer composer() {
+        if (composer == null) {
+            composer = new EditionComposer(renderer, papers, editions, links(), settings.mail(),
+                    settings.digest().timezone(), clock);
+        }
+        return composer;
+    }
+
     /** The edition sender; needs the link secret. */
     public synchronized EditionSender sender() {
         if (sender == null) {
-            EditionComposer composer = new EditionComposer(renderer, papers, editions, links(), settings.mail(),
-                    settings.digest().timezone(), clock);
-            sender = new EditionSender(papers, settings.ranking(), editions, ledger, composer, subscribers,
+            sender = new EditionSender(papers, settings.ranking(), editions, ledger, composer(), subscribers,
                     transports, settings.sending(), settings.digest(), settings.mail().from(), clock, sleeper);
         }
         return sender;
