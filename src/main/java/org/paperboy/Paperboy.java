@@ -8,6 +8,8 @@ import org.paperboy.config.Settings;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
+import org.paperboy.delivery.EditionPapers;
+import org.paperboy.delivery.EditionPlanner;
 import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
 import org.paperboy.delivery.SendMode;
@@ -38,6 +40,8 @@ public final class Paperboy implements AutoCloseable {
     private final SubscriberRepository subscribers;
     private final EditionRepository editions;
     private final DeliveryLedger ledger;
+    private final EditionPapers editionPapers;
+    private final EditionPlanner planner;
     private final TemplateSet templates;
     private final DigestRenderer renderer;
     private final MailTransport.Factory transports;
@@ -54,6 +58,8 @@ public final class Paperboy implements AutoCloseable {
         this.subscribers = new SubscriberRepository(database, clock);
         this.editions = new EditionRepository(database, clock);
         this.ledger = new DeliveryLedger(database, clock, settings.sending().claimTimeout());
+        this.editionPapers = new EditionPapers(editions, papers);
+        this.planner = new EditionPlanner(papers, settings.ranking(), settings.digest().timezone(), clock);
         this.templates = new TemplateSet(settings.digest().templatesDir());
         this.renderer = new DigestRenderer(templates, new Newsletter(settings.mail().listName(),
                 settings.web().baseUrl(), settings.mail().postalAddress()));
@@ -100,6 +106,16 @@ public final class Paperboy implements AutoCloseable {
         return ledger;
     }
 
+    /** Chooses the papers of new editions; knows today's date. */
+    public EditionPlanner planner() {
+        return planner;
+    }
+
+    /** The papers frozen into editions. */
+    public EditionPapers editionPapers() {
+        return editionPapers;
+    }
+
     public TemplateSet templates() {
         return templates;
     }
@@ -134,7 +150,7 @@ public final class Paperboy implements AutoCloseable {
     /** Turns editions into messages; needs the link secret. */
     public synchronized EditionComposer composer() {
         if (composer == null) {
-            composer = new EditionComposer(renderer, papers, editions, links(), settings.mail(),
+            composer = new EditionComposer(renderer, editionPapers, links(), settings.mail(),
                     settings.digest().timezone(), clock);
         }
         return composer;
@@ -143,7 +159,7 @@ public final class Paperboy implements AutoCloseable {
     /** The edition sender; needs the link secret. */
     public synchronized EditionSender sender() {
         if (sender == null) {
-            sender = new EditionSender(papers, settings.ranking(), editions, ledger, composer(), subscribers,
+            sender = new EditionSender(planner, editions, ledger, composer(), subscribers,
                     transports, settings.sending(), settings.digest(), settings.mail().from(), clock, sleeper);
         }
         return sender;

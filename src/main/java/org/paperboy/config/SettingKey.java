@@ -51,6 +51,7 @@ public enum SettingKey {
     RANK_WEIGHT_UPVOTES("1.0", "points per upvote"),
     RANK_WEIGHT_STARS("2.0", "points per natural log of (1 + GitHub stars)"),
     RANK_WEIGHT_SOURCE_RANK("50.0", "points for first place on the source's page, divided by the rank"),
+    LOG_LEVEL("info", "log level of Paperboy's own log lines on stderr: error, warn, info, debug (read at start-up)"),
     JAVA_OPTS("", "extra JVM options for the ./paperboy launcher (read by the launcher only)");
 
     public static final String PREFIX = "PAPERBOY_";

@@ -18,7 +18,10 @@ public record Settings(
         Digest digest,
         Sources sources,
         Ranking ranking,
-        Sending sending) {
+        Sending sending,
+        String logLevel) {
+
+    public static final java.util.List<String> LOG_LEVELS = java.util.List.of("error", "warn", "info", "debug");
 
     public record Database(String url, String user, String password) {
         public boolean isH2() {

@@ -37,10 +37,16 @@ public final class SettingsLoader {
 
     /** Loads from the process environment and the files in {@code workDir}. */
     public static Settings load(Map<String, String> environment, Path workDir) {
+        return load(environment, workDir, Map.of());
+    }
+
+    /** As {@link #load(Map, Path)}, then {@code overrides} (keyed by {@link SettingKey}) win over everything. */
+    public static Settings load(Map<String, String> environment, Path workDir, Map<SettingKey, String> overrides) {
         SettingsLoader loader = new SettingsLoader();
         loader.readYaml(workDir.resolve("config").resolve("paperboy.yml"));
         loader.readDotEnv(workDir.resolve(".env"));
         loader.readEnvironment(environment);
+        loader.raw.putAll(overrides);
         return loader.build();
     }
 
@@ -151,7 +157,8 @@ public final class SettingsLoader {
                 new Settings.Sending(integer(SettingKey.SEND_CONNECTIONS, 1, 32), decimal(SettingKey.SEND_RATE, 0, 1_000_000),
                         integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
                         duration(SettingKey.SEND_SLOWDOWN_PAUSE), durations(SettingKey.RETRY_BACKOFF),
-                        duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)));
+                        duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)),
+                logLevel());
     }
 
     private String value(SettingKey key) {
@@ -254,6 +261,15 @@ public final class SettingsLoader {
         }
         if (!MailboxSyntax.isBareAddress(value.replace("TOKEN", "x"))) {
             throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
+        }
+        return value;
+    }
+
+    private String logLevel() {
+        SettingKey key = SettingKey.LOG_LEVEL;
+        String value = text(key).toLowerCase(Locale.ROOT);
+        if (!Settings.LOG_LEVELS.contains(value)) {
+            throw new ConfigException(key.envName(), value(key), "one of " + String.join(", ", Settings.LOG_LEVELS));
         }
         return value;
     }

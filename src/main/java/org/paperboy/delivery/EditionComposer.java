@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +15,6 @@ import org.paperboy.mail.BodyTemplate;
 import org.paperboy.mail.Letter;
 import org.paperboy.mail.LetterWriter;
 import org.paperboy.mail.OutgoingMessage;
-import org.paperboy.papers.Paper;
-import org.paperboy.papers.PaperRepository;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.subscriptions.SubscriberLinks;
 
@@ -31,18 +26,16 @@ import org.paperboy.subscriptions.SubscriberLinks;
 public final class EditionComposer {
 
     private final DigestRenderer renderer;
-    private final PaperRepository papers;
-    private final EditionRepository editions;
+    private final EditionPapers editionPapers;
     private final SubscriberLinks links;
     private final Settings.Mail mail;
     private final ZoneId zone;
     private final Clock clock;
 
-    public EditionComposer(DigestRenderer renderer, PaperRepository papers, EditionRepository editions,
-                           SubscriberLinks links, Settings.Mail mail, ZoneId zone, Clock clock) {
+    public EditionComposer(DigestRenderer renderer, EditionPapers editionPapers, SubscriberLinks links,
+                           Settings.Mail mail, ZoneId zone, Clock clock) {
         this.renderer = renderer;
-        this.papers = papers;
-        this.editions = editions;
+        this.editionPapers = editionPapers;
         this.links = links;
         this.mail = mail;
         this.zone = zone;
@@ -51,19 +44,7 @@ public final class EditionComposer {
 
     /** The rankings frozen into an edition, with their papers loaded. */
     public Map<Edition.Selection, List<RankedPaper>> rankings(Edition edition) {
-        Map<Edition.Selection, List<EditionRepository.EditionPaper>> frozen = editions.papers(edition.id());
-        List<Long> ids = new ArrayList<>();
-        frozen.values().forEach(list -> list.forEach(p -> ids.add(p.paperId())));
-        Map<Long, Paper> byId = new HashMap<>();
-        for (Paper p : papers.byIds(ids.stream().distinct().toList())) {
-            byId.put(p.id(), p);
-        }
-        Map<Edition.Selection, List<RankedPaper>> result = new EnumMap<>(Edition.Selection.class);
-        frozen.forEach((selection, list) -> result.put(selection, list.stream()
-                .filter(p -> byId.containsKey(p.paperId()))
-                .map(p -> new RankedPaper(p.position(), byId.get(p.paperId()), p.score(), p.reason()))
-                .toList()));
-        return result;
+        return editionPapers.rankings(edition);
     }
 
     /**

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,10 +20,7 @@ import org.paperboy.config.Settings;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
-import org.paperboy.papers.Paper;
-import org.paperboy.papers.PaperRepository;
 import org.paperboy.papers.RankedPaper;
-import org.paperboy.papers.TrendingRanker;
 import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.templates.TemplateException;
@@ -42,12 +38,10 @@ public final class EditionSender {
     private static final Logger log = LoggerFactory.getLogger(EditionSender.class);
 
     static final int CLAIM_BATCH = 50;
-    static final int MAX_PAPERS = 25;
     /** Connection failures in a row, across workers, after which the run stops. */
     static final int UNREACHABLE_AFTER = 3;
 
-    private final PaperRepository papers;
-    private final Settings.Ranking ranking;
+    private final EditionPlanner planner;
     private final EditionRepository editions;
     private final DeliveryLedger ledger;
     private final EditionComposer composer;
@@ -60,12 +54,11 @@ public final class EditionSender {
     private final Sleeper sleeper;
     private volatile boolean stopRequested;
 
-    public EditionSender(PaperRepository papers, Settings.Ranking ranking, EditionRepository editions,
+    public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
                          MailTransport.Factory transports, Settings.Sending sending, Settings.Digest digest,
                          String mailFrom, Clock clock, Sleeper sleeper) {
-        this.papers = papers;
-        this.ranking = ranking;
+        this.planner = planner;
         this.editions = editions;
         this.ledger = ledger;
         this.composer = composer;
@@ -80,7 +73,7 @@ public final class EditionSender {
 
     /** The date of today's edition in the newsletter's time zone. */
     public LocalDate today() {
-        return LocalDate.now(clock.withZone(digest.timezone()));
+        return planner.today();
     }
 
     /** Asks a running send to stop after the messages in flight; unsent claims go back to the queue. */
@@ -94,29 +87,13 @@ public final class EditionSender {
      * @throws NothingToSendException when no paper is trending
      */
     public Edition edition(LocalDate date) {
-        return editions.find(date).orElseGet(() -> editions.findOrCreate(date, chooseNow()));
-    }
-
-    /** The daily and weekly rankings as they stand now. */
-    public Map<Edition.Selection, List<RankedPaper>> chooseNow() {
-        TrendingRanker daily = new TrendingRanker(ranking, clock);
-        TrendingRanker weekly = new TrendingRanker(ranking.weekly(), clock);
-        List<Paper> candidates = papers.trendingSince(
-                daily.windowStart(Math.max(ranking.windowDays(), ranking.weekly().windowDays())));
-        Map<Edition.Selection, List<RankedPaper>> chosen = new EnumMap<>(Edition.Selection.class);
-        chosen.put(Edition.Selection.DAILY, daily.rank(candidates, MAX_PAPERS));
-        chosen.put(Edition.Selection.WEEKLY, weekly.rank(candidates, MAX_PAPERS));
-        if (chosen.get(Edition.Selection.DAILY).isEmpty()) {
-            throw new NothingToSendException("no papers trending in the last " + ranking.windowDays()
-                    + " days: import or fetch papers first");
-        }
-        return chosen;
+        return editions.find(date).orElseGet(() -> editions.findOrCreate(date, planner.chooseNow()));
     }
 
     /** What a send would do, without writing anything or sending: renders every digest too. */
     public DryRun dryRun(LocalDate date) {
         Edition edition = editions.find(date).orElse(null);
-        Map<Edition.Selection, List<RankedPaper>> rankings = edition != null ? composer.rankings(edition) : chooseNow();
+        Map<Edition.Selection, List<RankedPaper>> rankings = edition != null ? composer.rankings(edition) : planner.chooseNow();
         return new DryRun(date, edition != null, rankings.get(Edition.Selection.DAILY).size(),
                 subscribers.countByStatus().get(SubscriberStatus.ACTIVE));
     }

@@ -22,7 +22,11 @@ import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
+import org.quartz.JobListener;
+import org.quartz.impl.matchers.KeyMatcher;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -195,6 +199,51 @@ public final class Scheduling implements AutoCloseable {
             scheduler.triggerJob(DIGEST);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot fire the digest job: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fires the digest job through the scheduler and waits until a run of it has finished.
+     *
+     * @throws IllegalStateException when the run failed or did not finish in time
+     */
+    public void fireDigestAndWait(java.time.Duration timeout) throws InterruptedException {
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<JobExecutionException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        String listenerName = "wait-" + UUID.randomUUID();
+        JobListener listener = new JobListener() {
+            @Override
+            public String getName() {
+                return listenerName;
+            }
+
+            @Override
+            public void jobToBeExecuted(JobExecutionContext context) {
+            }
+
+            @Override
+            public void jobExecutionVetoed(JobExecutionContext context) {
+            }
+
+            @Override
+            public void jobWasExecuted(JobExecutionContext context, JobExecutionException exception) {
+                failure.set(exception);
+                finished.countDown();
+            }
+        };
+        try {
+            scheduler.getListenerManager().addJobListener(listener, KeyMatcher.keyEquals(DIGEST));
+            scheduler.triggerJob(DIGEST);
+            if (!finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the digest job did not finish within " + timeout.toSeconds() + " s");
+            }
+            scheduler.getListenerManager().removeJobListener(listenerName);
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot fire the digest job: " + e.getMessage(), e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the digest job failed: " + failure.get().getMessage(), failure.get());
         }
     }
 

@@ -1,0 +1,159 @@
+package org.paperboy.cli;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.paperboy.Paperboy;
+import org.paperboy.config.SettingKey;
+import org.paperboy.config.Settings;
+import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.Edition;
+import org.paperboy.papers.ImportReport;
+import org.paperboy.papers.PaperImporter;
+import org.paperboy.schedule.Scheduling;
+import org.paperboy.subscriptions.EmailAddress;
+import org.paperboy.subscriptions.Frequency;
+import org.paperboy.subscriptions.Preferences;
+import org.paperboy.subscriptions.Subscriber;
+import org.paperboy.subscriptions.SubscriberStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline on embedded defaults: a fresh database under --out, the bundled sample papers,",
+                "three sample subscribers, an embedded SMTP server, the digest job fired through the real scheduler,",
+                "and every delivered message saved under OUT/outbox as .eml and .html."})
+final class DemoCommand implements Callable<Integer> {
+
+    static final List<String> SAMPLE_SUBSCRIBERS = List.of("ada@example.org", "alan@example.org", "grace@example.org");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "demo", description = "where the demo keeps its database and outbox (default: ${DEFAULT-VALUE})")
+    Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = outDir.toAbsolutePath().normalize();
+        Path outbox = dir.resolve("outbox");
+        freshDirectory(dir, outbox);
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        try {
+            int port = smtp.getSmtp().getPort();
+            Settings settings = Environment.settings(Map.of(
+                    SettingKey.DB_URL, "jdbc:h2:file:" + dir.resolve("paperboy"),
+                    SettingKey.SMTP_HOST, "127.0.0.1",
+                    SettingKey.SMTP_PORT, Integer.toString(port),
+                    SettingKey.SMTP_SECURITY, "none",
+                    SettingKey.SMTP_USERNAME, "",
+                    SettingKey.SECRET, randomSecret(),
+                    SettingKey.SOURCES, ""));
+            try (Paperboy paperboy = Paperboy.open(settings, Clock.systemUTC())) {
+                ImportReport imported = new PaperImporter(paperboy.papers()).importSample();
+                addSampleSubscribers(paperboy);
+                LocalDate date = paperboy.planner().today();
+                try (Scheduling scheduling = paperboy.scheduling(() -> { })) {
+                    scheduling.start();
+                    scheduling.fireDigestAndWait(Duration.ofMinutes(5));
+                }
+                Edition edition = paperboy.editions().find(date).orElseThrow(
+                        () -> new IllegalStateException("the digest job ran but no edition exists for " + date));
+                Map<DeliveryLedger.State, Integer> ledger = paperboy.ledger().progress(edition.id());
+                MimeMessage[] received = smtp.getReceivedMessages();
+                List<Path> htmlFiles = saveOutbox(received, outbox);
+                out.println("Paperboy demo");
+                out.printf("  papers       %d imported from the bundled sample page%n", imported.inserted() + imported.updated());
+                out.printf("  subscribers  %s%n", String.join(", ", SAMPLE_SUBSCRIBERS));
+                out.printf("  smtp         embedded server on 127.0.0.1:%d%n", port);
+                out.printf("  edition      %s sent by the scheduler's digest job: %d delivered, %d failed, %d waiting%n",
+                        date, ledger.get(DeliveryLedger.State.SENT), ledger.get(DeliveryLedger.State.FAILED),
+                        ledger.get(DeliveryLedger.State.QUEUED) + ledger.get(DeliveryLedger.State.DEFERRED));
+                out.printf("  outbox       %d messages in %s (.eml and .html)%n", received.length, outbox);
+                if (!htmlFiles.isEmpty()) {
+                    out.printf("Open %s in a browser to read a digest; the .eml files open in any mail program.%n",
+                            htmlFiles.get(0));
+                }
+                return ledger.get(DeliveryLedger.State.SENT) == SAMPLE_SUBSCRIBERS.size() ? Main.OK : Main.FAILURE;
+            }
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    private static void addSampleSubscribers(Paperboy paperboy) {
+        for (String address : SAMPLE_SUBSCRIBERS) {
+            paperboy.subscribers().addIfAbsent(EmailAddress.parse(address), SubscriberStatus.ACTIVE,
+                    Subscriber.Consent.byOperator(paperboy.clock().instant(), "demo"));
+        }
+        // one reader who prefers a shorter digest, to show preferences at work
+        long grace = paperboy.subscribers().findByEmail(EmailAddress.parse("grace@example.org")).orElseThrow().id();
+        paperboy.subscribers().updatePreferences(grace, new Preferences(5, Frequency.DAILY, null, null, List.of()));
+    }
+
+    static List<Path> saveOutbox(MimeMessage[] messages, Path outbox) throws Exception {
+        Files.createDirectories(outbox);
+        List<Path> htmlFiles = new java.util.ArrayList<>();
+        int n = 1;
+        for (MimeMessage message : messages) {
+            String to = message.getRecipients(Message.RecipientType.TO)[0].toString().replaceAll("[^A-Za-z0-9@._-]", "_");
+            String base = String.format("%02d-%s", n++, to);
+            try (OutputStream eml = Files.newOutputStream(outbox.resolve(base + ".eml"))) {
+                message.writeTo(eml);
+            }
+            MimeMultipart parts = (MimeMultipart) message.getContent();
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (parts.getBodyPart(i).isMimeType("text/html")) {
+                    Path html = outbox.resolve(base + ".html");
+                    Files.writeString(html, (String) parts.getBodyPart(i).getContent(), StandardCharsets.UTF_8);
+                    htmlFiles.add(html);
+                }
+            }
+        }
+        return htmlFiles;
+    }
+
+    /** A fresh demo: the old database and outbox go, nothing else in the directory is touched. */
+    private static void freshDirectory(Path dir, Path outbox) throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> old = Files.list(dir)) {
+            for (Path p : old.filter(p -> p.getFileName().toString().startsWith("paperboy.")).toList()) {
+                Files.delete(p);
+            }
+        }
+        if (Files.isDirectory(outbox)) {
+            try (Stream<Path> old = Files.list(outbox)) {
+                for (Path p : old.filter(p -> p.toString().endsWith(".eml") || p.toString().endsWith(".html")).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,204 @@
+package org.paperboy.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.paperboy.Paperboy;
+import org.paperboy.subscriptions.EmailAddress;
+import org.paperboy.subscriptions.InvalidEmailException;
+import org.paperboy.subscriptions.Subscriber;
+import org.paperboy.subscriptions.SubscriberStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "subscribers", mixinStandardHelpOptions = true, description = "Manage the list from the shell.",
+        subcommands = {SubscribersCommand.Add.class, SubscribersCommand.Remove.class, SubscribersCommand.ListAll.class,
+                SubscribersCommand.ImportCsv.class, SubscribersCommand.Export.class})
+final class SubscribersCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Add addresses. Without --confirmed they stay pending until they confirm by email.",
+                    "Use --confirmed only for people who already agreed to receive the digest."})
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "EMAIL", arity = "1..*", description = "addresses to add")
+        List<String> emails;
+
+        @Option(names = "--confirmed", description = "add as active (consent already given elsewhere)")
+        boolean confirmed;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<EmailAddress> parsed = new ArrayList<>();
+            for (String email : emails) {
+                try {
+                    parsed.add(EmailAddress.parse(email));
+                } catch (InvalidEmailException e) {
+                    // nothing is added when one address is wrong: the command can simply be run again
+                    throw new InvalidEmailException("'" + email + "': " + e.getMessage() + " Nothing was added.");
+                }
+            }
+            try (Paperboy paperboy = Environment.open()) {
+                SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
+                int added = 0;
+                for (EmailAddress email : parsed) {
+                    Optional<Subscriber> result = paperboy.subscribers().addIfAbsent(email, status,
+                            Subscriber.Consent.byOperator(paperboy.clock().instant(), "cli"));
+                    if (result.isPresent()) {
+                        added++;
+                        out.println("added " + email + " (" + status.dbValue() + ")");
+                    } else {
+                        out.println("already on the list: " + email + " ("
+                                + paperboy.subscribers().findByEmail(email).map(s -> s.status().dbValue()).orElse("?") + ")");
+                    }
+                }
+                out.println(added + " added, " + (parsed.size() - added) + " already on the list");
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Unsubscribe addresses: they receive nothing more, and their record is kept as proof.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "EMAIL", arity = "1..*")
+        List<String> emails;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Paperboy paperboy = Environment.open()) {
+                int missing = 0;
+                for (String raw : emails) {
+                    EmailAddress email = EmailAddress.parse(raw);
+                    Optional<Subscriber> found = paperboy.subscribers().findByEmail(email);
+                    if (found.isEmpty()) {
+                        out.println("not on the list: " + email);
+                        missing++;
+                    } else if (paperboy.subscribers().setStatus(found.get().id(), SubscriberStatus.UNSUBSCRIBED)) {
+                        out.println("unsubscribed " + email);
+                    } else {
+                        out.println("already unsubscribed: " + email);
+                    }
+                }
+                return missing == 0 ? Main.OK : Main.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List subscribers.")
+    static final class ListAll implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--status", description = "only this status: pending, active, unsubscribed, bounced, suppressed")
+        String status;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            SubscriberStatus filter;
+            try {
+                filter = status == null ? null : SubscriberStatus.parse(status);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            try (Paperboy paperboy = Environment.open()) {
+                int[] count = {0};
+                paperboy.subscribers().forEach(filter, s -> {
+                    out.printf("%-40s %-12s %-7s %s%n", s.email(), s.status().dbValue(),
+                            s.preferences().frequency().dbValue(), s.createdAt());
+                    count[0]++;
+                });
+                out.println(count[0] + " subscriber" + (count[0] == 1 ? "" : "s"));
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Import subscribers from a CSV file with a header row; the 'email' column is required.",
+                    "Every row is checked first: one bad address and nothing is imported."})
+    static final class ImportCsv implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE.csv")
+        Path file;
+
+        @Option(names = "--confirmed", description = "import as active (consent already given elsewhere)")
+        boolean confirmed;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isReadable(file)) {
+                throw new UsageException("cannot read " + file);
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<EmailAddress> addresses = CsvAddresses.parse(file.toString(), lines);
+            try (Paperboy paperboy = Environment.open()) {
+                SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
+                int added = 0;
+                for (EmailAddress email : addresses) {
+                    if (paperboy.subscribers().addIfAbsent(email, status,
+                            Subscriber.Consent.byOperator(paperboy.clock().instant(), "csv-import")).isPresent()) {
+                        added++;
+                    }
+                }
+                out.printf("%d imported as %s, %d already on the list%n", added, status.dbValue(), addresses.size() - added);
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print every subscriber as CSV.")
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Paperboy paperboy = Environment.open()) {
+                out.println("email,status,frequency,weekly_day,digest_size,paused_until,topics,created_at,consent_source,confirmed_at");
+                paperboy.subscribers().forEach(null, s -> out.println(String.join(",",
+                        CsvAddresses.quote(s.email()), s.status().dbValue(), s.preferences().frequency().dbValue(),
+                        s.preferences().weeklyDay() == null ? "" : s.preferences().weeklyDay().name().toLowerCase(),
+                        s.preferences().digestSize() == null ? "" : s.preferences().digestSize().toString(),
+                        s.preferences().pausedUntil() == null ? "" : s.preferences().pausedUntil().toString(),
+                        CsvAddresses.quote(String.join(" ", s.preferences().topics())),
+                        String.valueOf(s.createdAt()), CsvAddresses.quote(nullToEmpty(s.consent().source())),
+                        s.consent().confirmedAt() == null ? "" : s.consent().confirmedAt().toString())));
+                return Main.OK;
+            }
+        }
+
+        private static String nullToEmpty(String s) {
+            return s == null ? "" : s;
+        }
+    }
+}
