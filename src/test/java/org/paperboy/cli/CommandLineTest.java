@@ -1,0 +1,131 @@
+package org.paperboy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.paperboy.testing.CliProcess;
+import org.paperboy.testing.TestSettings;
+
+/** The command line as an operator uses it: a real child JVM per command, a real database and SMTP server. */
+class CommandLineTest {
+
+    @RegisterExtension
+    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    @TempDir
+    Path workDir;
+
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PAPERBOY_DB_URL", "jdbc:h2:file:" + workDir.resolve("data/paperboy"));
+        env.put("PAPERBOY_SMTP_HOST", "127.0.0.1");
+        env.put("PAPERBOY_SMTP_PORT", Integer.toString(greenMail.getSmtp().getPort()));
+        env.put("PAPERBOY_SMTP_SECURITY", "none");
+        env.put("PAPERBOY_SECRET", TestSettings.SECRET);
+        env.put("PAPERBOY_LOG_LEVEL", "warn");
+        return env;
+    }
+
+    CliProcess.Result paperboy(Map<String, String> env, String... args) throws Exception {
+        return CliProcess.run(workDir, env, args);
+    }
+
+    @Test
+    void aBadSettingExitsWithTwoAndNamesTheKey() throws Exception {
+        Map<String, String> env = env();
+        env.put("PAPERBOY_DIGEST_SIZE", "lots");
+
+        CliProcess.Result result = paperboy(env, "papers", "trending");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().lines().findFirst()).contains(
+                "paperboy: configuration error: PAPERBOY_DIGEST_SIZE='lots' is not valid: expected a whole number from 1 to 25");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void sendRefusesToStartWithoutASecret() throws Exception {
+        Map<String, String> env = env();
+        env.remove("PAPERBOY_SECRET");
+
+        CliProcess.Result result = paperboy(env, "send");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("PAPERBOY_SECRET", "at least 32 bytes");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() throws Exception {
+        CliProcess.Result result = paperboy(env(), "sned");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unmatched argument");
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String[] command : new String[][] {{"demo"}, {"serve"}, {"send"}, {"import"}, {"fetch"},
+                {"papers", "trending"}, {"subscribers", "add"}, {"subscribers", "import"}, {"editions", "show"},
+                {"preview"}, {"templates", "check"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new);
+            CliProcess.Result result = paperboy(env(), args);
+            assertThat(result.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(result.out()).as(String.join(" ", command)).startsWith("Usage: paperboy " + String.join(" ", command));
+        }
+    }
+
+    @Test
+    void importRankSubscribeSendAndReport() throws Exception {
+        Path jsonl = workDir.resolve("papers.jsonl");
+        Files.writeString(jsonl, """
+                {"id": "2611.00001", "title": "Sparse Mixtures of Readers", "summary": "We read less.", "upvotes": 90, "github_stars": 300, "source_rank": 1}
+                {"id": "2611.00002", "title": "Dense Retrieval Revisited", "summary": "We read more.", "upvotes": 40, "source_rank": 2}
+                not json at all
+                """);
+        Path csv = workDir.resolve("list.csv");
+        Files.writeString(csv, "name,email\nAda,ada@example.org\nAlan,\"alan@example.org\"\n");
+
+        CliProcess.Result imported = paperboy(env(), "import", jsonl.toString());
+        assertThat(imported.exitCode()).isZero();
+        assertThat(imported.out()).contains("2 papers added, 0 updated, 1 problem");
+        assertThat(imported.err()).contains("papers.jsonl:3");
+
+        CliProcess.Result trending = paperboy(env(), "papers", "trending", "--limit", "5");
+        assertThat(trending.exitCode()).isZero();
+        assertThat(trending.out()).contains("1  ", "Sparse Mixtures of Readers", "90 upvotes", "300 GitHub stars");
+        assertThat(trending.out().indexOf("Sparse")).isLessThan(trending.out().indexOf("Dense"));
+
+        CliProcess.Result json = paperboy(env(), "papers", "trending", "--json");
+        assertThat(json.out()).contains("\"rank\" : 1", "\"upvotes\" : 90");
+
+        assertThat(paperboy(env(), "subscribers", "import", csv.toString(), "--confirmed").out())
+                .contains("2 imported as active");
+        CliProcess.Result bad = paperboy(env(), "subscribers", "add", "grace@example.org", "not-an-address");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("'not-an-address'", "Nothing was added");
+        assertThat(paperboy(env(), "subscribers", "list").out()).contains("ada@example.org", "alan@example.org")
+                .doesNotContain("grace@example.org").contains("2 subscribers");
+
+        CliProcess.Result sent = paperboy(env(), "send");
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+        assertThat(sent.out()).contains("2 sent now, 0 deferred, 0 failed", "2 of 2 delivered");
+        assertThat(greenMail.getReceivedMessages()).hasSize(2);
+
+        CliProcess.Result again = paperboy(env(), "send");
+        assertThat(again.out()).contains("0 sent now", "2 of 2 delivered");
+        assertThat(greenMail.getReceivedMessages()).hasSize(2);
+
+        assertThat(paperboy(env(), "editions", "list").out()).containsPattern("\\d{4}-\\d\\d-\\d\\d\\s+sent\\s+2\\s+2");
+        assertThat(paperboy(env(), "subscribers", "export").out())
+                .startsWith("email,status,").contains("ada@example.org,active,daily");
+    }
+}

@@ -1,0 +1,110 @@
+package org.paperboy.digest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.paperboy.papers.Paper;
+import org.paperboy.papers.RankedPaper;
+import org.paperboy.templates.TemplateSet;
+import org.paperboy.testing.SamplePapers;
+
+class DigestRendererTest {
+
+    static final Instant NOW = Instant.parse("2026-11-26T07:00:00Z");
+    static final LocalDate DATE = LocalDate.parse("2026-11-26");
+
+    @TempDir
+    Path templatesDir;
+
+    DigestRenderer renderer() {
+        return new DigestRenderer(new TemplateSet(templatesDir),
+                new Newsletter("Paperboy", URI.create("https://papers.example.org"), "1 Main St, Springfield"));
+    }
+
+    static Recipient reader() {
+        return new Recipient("reader@example.org", "https://papers.example.org/unsubscribe?token=u.1",
+                "https://papers.example.org/preferences?token=p.1");
+    }
+
+    static List<RankedPaper> ranked(List<Paper> papers) {
+        List<RankedPaper> ranked = new ArrayList<>();
+        for (int i = 0; i < papers.size(); i++) {
+            ranked.add(new RankedPaper(i + 1, papers.get(i).withId(i + 1), 10.0 / (i + 1), "123 upvotes · #" + (i + 1)));
+        }
+        return ranked;
+    }
+
+    @Test
+    void paperTextIsEscapedInTheHtmlPart() {
+        Paper evil = SamplePapers.paper("2611.66666", "<script>alert('x')</script> & friends", 3, 0, 1, NOW);
+
+        RenderedDigest digest = renderer().render(DATE, ranked(List.of(evil)), reader());
+
+        assertThat(digest.html()).doesNotContain("<script>").contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; friends");
+        assertThat(digest.text()).contains("<script>alert('x')</script> & friends");
+    }
+
+    @Test
+    void htmlStaysUnder100KilobytesAtTheLargestDigestSizeWithLongAbstracts() {
+        List<Paper> papers = new ArrayList<>();
+        for (Paper p : SamplePapers.ranked(25, NOW)) {
+            String longAbstract = "Word ".repeat(2000);
+            List<String> manyAuthors = new ArrayList<>();
+            for (int a = 0; a < 40; a++) {
+                manyAuthors.add("Author Number " + a);
+            }
+            papers.add(new Paper(null, p.externalId(), p.title() + " " + "with a very long title ".repeat(8),
+                    longAbstract, "An AI summary. ".repeat(30), manyAuthors, p.keywords(), p.pageUrl(), p.pdfUrl(),
+                    "https://github.com/example/" + p.externalId(), p.category(), p.publishedAt(), p.featuredAt(),
+                    p.upvotes(), p.githubStars(), p.source(), p.sourceRank(), p.firstSeenAt()));
+        }
+
+        RenderedDigest digest = renderer().render(DATE, ranked(papers), reader());
+
+        int bytes = digest.html().getBytes(StandardCharsets.UTF_8).length;
+        assertThat(bytes).isLessThan(DigestCheck.MAX_HTML_BYTES);
+        assertThat(digest.html()).contains("Author Number 0, Author Number 1, Author Number 2 et al.");
+    }
+
+    @Test
+    void textPartCarriesEveryPaperWithItsReasonAndLinks() {
+        List<RankedPaper> ranked = ranked(SamplePapers.ranked(7, NOW));
+
+        RenderedDigest digest = renderer().render(DATE, ranked, reader());
+
+        for (RankedPaper r : ranked) {
+            assertThat(digest.text()).contains(r.rank() + ". " + r.paper().title())
+                    .contains(r.reason())
+                    .contains("PDF:  " + r.paper().pdfUrl());
+        }
+        assertThat(digest.text()).contains("Unsubscribe: https://papers.example.org/unsubscribe?token=u.1",
+                "1 Main St, Springfield", "View in browser: https://papers.example.org/editions/2026-11-26");
+        assertThat(digest.subject()).isEqualTo("Paperboy · 26 Nov 2026: Paper number 1");
+    }
+
+    @Test
+    void abstractIsCutAtAWordBoundary() {
+        String cut = PaperCard.cutAtWord("alpha beta gamma delta epsilon", 17);
+
+        assertThat(cut).isEqualTo("alpha beta gamma…");
+        assertThat(PaperCard.cutAtWord("short", 17)).isEqualTo("short");
+    }
+
+    @Test
+    void anOperatorTemplateOverridesTheBuiltInOne() throws Exception {
+        java.nio.file.Files.writeString(templatesDir.resolve("digest.txt"), "Custom: [(${papers.size()})] papers for [(${email})]");
+
+        RenderedDigest digest = renderer().render(DATE, ranked(SamplePapers.ranked(3, NOW)), reader());
+
+        assertThat(digest.text()).isEqualTo("Custom: 3 papers for reader@example.org");
+        assertThat(digest.html()).contains("Paper number 3"); // still the built-in HTML
+    }
+}
