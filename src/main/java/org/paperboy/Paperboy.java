@@ -62,7 +62,8 @@ public final class Paperboy implements AutoCloseable {
         this.planner = new EditionPlanner(papers, settings.ranking(), settings.digest().timezone(), clock);
         this.templates = new TemplateSet(settings.digest().templatesDir());
         this.renderer = new DigestRenderer(templates, new Newsletter(settings.mail().listName(),
-                settings.web().baseUrl(), settings.mail().postalAddress()));
+                settings.web().baseUrl(), settings.mail().postalAddress(), settings.brand().accentColor(),
+                settings.brand().logoUrl(), settings.brand().intro()), settings.brand().subject());
         this.transports = transports != null ? transports : SmtpMailTransport.factory(settings.smtp(),
                 heloName(settings), settings.sending().messagesPerConnection());
         this.sleeper = sleeper;

@@ -19,6 +19,7 @@ public record Settings(
         Sources sources,
         Ranking ranking,
         Sending sending,
+        Brand brand,
         String logLevel) {
 
     public static final java.util.List<String> LOG_LEVELS = java.util.List.of("error", "warn", "info", "debug");
@@ -55,6 +56,14 @@ public record Settings(
     public record Digest(String cron, String ingestCron, ZoneId timezone, int size,
                          Path templatesDir) {
         public static final int MAX_SIZE = 25;
+    }
+
+    /**
+     * How the newsletter looks without touching HTML. {@code logoUrl} and {@code intro} are empty
+     * when not set; {@code subject} has the placeholders of {@link #SUBJECT_PLACEHOLDERS}.
+     */
+    public record Brand(String accentColor, String logoUrl, String intro, String subject) {
+        public static final List<String> SUBJECT_PLACEHOLDERS = List.of("{name}", "{date}", "{title}", "{count}");
     }
 
     public record Sources(List<String> enabled, URI huggingFaceUrl, URI arxivUrl, String arxivQuery,

@@ -158,6 +158,8 @@ public final class SettingsLoader {
                         integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
                         duration(SettingKey.SEND_SLOWDOWN_PAUSE), durations(SettingKey.RETRY_BACKOFF),
                         duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)),
+                new Settings.Brand(accentColor(), optionalHttpUrl(SettingKey.LOGO_URL), text(SettingKey.INTRO),
+                        subject()),
                 logLevel());
     }
 
@@ -261,6 +263,33 @@ public final class SettingsLoader {
         }
         if (!MailboxSyntax.isBareAddress(value.replace("TOKEN", "x"))) {
             throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
+        }
+        return value;
+    }
+
+    private String accentColor() {
+        SettingKey key = SettingKey.ACCENT_COLOR;
+        String value = text(key);
+        if (!value.matches("#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}")) {
+            throw new ConfigException(key.envName(), value(key), "a colour such as #b4541a or #c50");
+        }
+        return value;
+    }
+
+    private String optionalHttpUrl(SettingKey key) {
+        return text(key).isEmpty() ? "" : httpUrl(key).toString();
+    }
+
+    private String subject() {
+        SettingKey key = SettingKey.SUBJECT;
+        String value = required(key, "");
+        String rest = value;
+        for (String placeholder : Settings.Brand.SUBJECT_PLACEHOLDERS) {
+            rest = rest.replace(placeholder, "");
+        }
+        if (rest.contains("{") || rest.contains("}")) {
+            throw new ConfigException(key.envName(), value(key), "text with the placeholders "
+                    + String.join(", ", Settings.Brand.SUBJECT_PLACEHOLDERS));
         }
         return value;
     }

@@ -19,12 +19,21 @@ public final class DigestRenderer {
     private static final DateTimeFormatter LONG_DATE = DateTimeFormatter.ofPattern("EEEE, d MMMM yyyy", Locale.ENGLISH);
     private static final DateTimeFormatter SHORT_DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
+    /** The subject line when none is configured. */
+    public static final String DEFAULT_SUBJECT = "{name} · {date}: {title}";
+
     private final TemplateSet templates;
     private final Newsletter newsletter;
+    private final String subjectFormat;
 
-    public DigestRenderer(TemplateSet templates, Newsletter newsletter) {
+    public DigestRenderer(TemplateSet templates, Newsletter newsletter, String subjectFormat) {
         this.templates = templates;
         this.newsletter = newsletter;
+        this.subjectFormat = subjectFormat;
+    }
+
+    public DigestRenderer(TemplateSet templates, Newsletter newsletter) {
+        this(templates, newsletter, DEFAULT_SUBJECT);
     }
 
     public Newsletter newsletter() {
@@ -51,12 +60,18 @@ public final class DigestRenderer {
     public record EditionInfo(LocalDate date, String dateText, String webUrl, String subject, String preheader) {
     }
 
+    /** The subject line from the configured format; without papers, the part from {title} on is dropped. */
     String subject(LocalDate date, List<PaperCard> cards) {
-        String head = newsletter.name() + " · " + SHORT_DATE.format(date);
+        String format = subjectFormat;
         if (cards.isEmpty()) {
-            return head;
+            int title = format.indexOf("{title}");
+            format = title < 0 ? format : format.substring(0, title).replaceAll("[\\s:·,;-]+$", "");
         }
-        return head + ": " + PaperCard.cutAtWord(cards.get(0).title(), SUBJECT_TITLE_LIMIT);
+        return format.replace("{name}", newsletter.name())
+                .replace("{date}", SHORT_DATE.format(date))
+                .replace("{count}", Integer.toString(cards.size()))
+                .replace("{title}", cards.isEmpty() ? "" : PaperCard.cutAtWord(cards.get(0).title(), SUBJECT_TITLE_LIMIT))
+                .replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
     }
 
     private static String preheader(List<PaperCard> cards) {

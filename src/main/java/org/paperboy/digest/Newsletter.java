@@ -3,8 +3,25 @@ package org.paperboy.digest;
 import java.net.URI;
 import java.time.LocalDate;
 
-/** What every digest and page says about the newsletter itself. */
-public record Newsletter(String name, URI baseUrl, String postalAddress) {
+/**
+ * What every digest and page says about the newsletter itself. {@code logoUrl} and
+ * {@code intro} are null when not set.
+ */
+public record Newsletter(String name, URI baseUrl, String postalAddress, String accentColor, String logoUrl,
+                         String intro) {
+
+    public static final String DEFAULT_ACCENT = "#b4541a";
+
+    public Newsletter {
+        logoUrl = logoUrl == null || logoUrl.isEmpty() ? null : logoUrl;
+        intro = intro == null || intro.isEmpty() ? null : intro;
+        accentColor = accentColor == null || accentColor.isEmpty() ? DEFAULT_ACCENT : accentColor;
+    }
+
+    /** A newsletter with the default look. */
+    public Newsletter(String name, URI baseUrl, String postalAddress) {
+        this(name, baseUrl, postalAddress, DEFAULT_ACCENT, null, null);
+    }
 
     public String editionUrl(LocalDate date) {
         return link("/editions/" + date);
