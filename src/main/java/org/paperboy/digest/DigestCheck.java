@@ -4,13 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.templates.TemplateException;
 
 /**
  * Renders the digest templates against sample data at the largest digest size and reports
  * what would make a bad email: a template error, HTML over the size where Gmail clips, a
- * missing unsubscribe link or postal address.
+ * missing unsubscribe link or postal address (errors), links that are not absolute (warnings).
  */
 public final class DigestCheck {
 
@@ -55,8 +57,20 @@ public final class DigestCheck {
                 findings.add(new Finding(true, part[0] + ": the postal address (${newsletter.postalAddress}) is missing"));
             }
         }
+        Matcher link = LINK.matcher(digest.html());
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        while (link.find()) {
+            String target = link.group(2);
+            if (!ABSOLUTE.matcher(target).lookingAt() && reported.add(target)) {
+                findings.add(new Finding(false, DigestRenderer.HTML_TEMPLATE + ": " + link.group(1) + "=\"" + target
+                        + "\" is not an absolute link; mail clients have no page to resolve it against"));
+            }
+        }
         return findings;
     }
+
+    private static final Pattern LINK = Pattern.compile("\\b(href|src)=\"([^\"]*)\"");
+    private static final Pattern ABSOLUTE = Pattern.compile("(?i)(https?:|mailto:)");
 
     private static String escapeHtml(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");

@@ -147,6 +147,32 @@ class EditionSenderTest {
                 .containsExactly("ada@example.org");
     }
 
+    @Test
+    void aTemplateThatDoesNotRenderStopsTheEditionBeforeAnyMessage() throws Exception {
+        subscribe("ada@example.org", "alan@example.org");
+        java.nio.file.Files.createDirectories(dir.resolve("templates"));
+        java.nio.file.Files.writeString(dir.resolve("templates/digest.html"),
+                "<html>\n<body>\n<p th:text=\"${papers[0].nonsense}\">x</p>\n</body>\n</html>\n");
+        LocalDate date = LocalDate.parse("2026-11-26");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> paperboy.sender().send(date, SendMode.MANUAL, ProgressListener.NONE))
+                .isInstanceOf(EditionFailedException.class)
+                .hasMessageContaining(dir.resolve("templates/digest.html") + ":3:");
+
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+        Edition edition = paperboy.editions().find(date).orElseThrow();
+        assertThat(edition.status()).isEqualTo(Edition.Status.FAILED);
+        assertThat(edition.lastError()).contains("digest.html:3:");
+        assertThat(paperboy.ledger().progress(edition.id()).get(DeliveryLedger.State.SENT)).isZero();
+
+        // fixed: the same edition goes out to everyone
+        java.nio.file.Files.delete(dir.resolve("templates/digest.html"));
+        SendReport fixed = paperboy.sender().send(date, SendMode.MANUAL, ProgressListener.NONE);
+        assertThat(fixed.sentNow()).isEqualTo(2);
+        assertThat(paperboy.editions().find(date).orElseThrow().status()).isEqualTo(Edition.Status.SENT);
+    }
+
     static String recipient(Message m) {
         try {
             return m.getRecipients(Message.RecipientType.TO)[0].toString();

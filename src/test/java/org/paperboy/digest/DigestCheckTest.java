@@ -42,6 +42,18 @@ class DigestCheckTest {
     }
 
     @Test
+    void aRelativeLinkIsAWarning() throws Exception {
+        String builtIn = new String(getClass().getResourceAsStream("/templates/digest.html").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("digest.html"), builtIn.replace("<body ", "<body><a href=\"/archive\">Archive</a><div "));
+
+        List<DigestCheck.Finding> findings = check();
+
+        assertThat(findings).containsExactly(new DigestCheck.Finding(false,
+                "digest.html: href=\"/archive\" is not an absolute link; mail clients have no page to resolve it against"));
+    }
+
+    @Test
     void aTemplateWithoutTheUnsubscribeLinkFails() throws Exception {
         Files.writeString(dir.resolve("digest.txt"), "[(${newsletter.postalAddress})]");
 

@@ -1,0 +1,12 @@
+package org.paperboy.papers;
+
+import java.time.Duration;
+
+/** Waits; tests substitute one that advances a clock instead of sleeping. */
+@FunctionalInterface
+interface Sleeper {
+
+    Sleeper REAL = duration -> Thread.sleep(Math.max(0, duration.toMillis()));
+
+    void sleep(Duration duration) throws InterruptedException;
+}
