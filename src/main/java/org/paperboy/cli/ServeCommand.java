@@ -7,13 +7,15 @@ import java.util.concurrent.CountDownLatch;
 import org.paperboy.Paperboy;
 import org.paperboy.config.Settings;
 import org.paperboy.schedule.Scheduling;
+import org.paperboy.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the scheduler (ingest, digest and retry jobs) until stopped.",
-                "SIGTERM or Ctrl-C: messages in flight finish, unsent claims go back to the queue, then it exits."})
+        description = {"Run the web pages, the admin API and the scheduler (ingest, digest and retry jobs) until stopped.",
+                "SIGTERM or Ctrl-C: no new requests, requests and messages in flight finish, unsent claims go back",
+                "to the queue, then it exits."})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -27,16 +29,18 @@ final class ServeCommand implements Callable<Integer> {
         paperboy.links(); // refuses to start without a usable secret
         Scheduling scheduling = paperboy.scheduling(() -> FetchCommand.fetch(paperboy, settings.sources().enabled()));
         CountDownLatch stopped = new CountDownLatch(1);
+        scheduling.start();
+        WebServer web = WebServer.start(paperboy, scheduling, settings.web().port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.close();
             paperboy.sender().requestStop();
             scheduling.close();
             paperboy.close();
             stopped.countDown();
         }, "serve-shutdown"));
-        scheduling.start();
-        out.printf("Paperboy is running: digest '%s', ingest '%s' (%s); next digest at %s%n",
-                settings.digest().cron(), settings.digest().ingestCron(), settings.digest().timezone(),
-                scheduling.nextDigest().map(Object::toString).orElse("(none)"));
+        out.printf("Paperboy is running: pages on port %d (%s), digest '%s', ingest '%s' (%s); next digest at %s%n",
+                web.port(), settings.web().baseUrl(), settings.digest().cron(), settings.digest().ingestCron(),
+                settings.digest().timezone(), scheduling.nextDigest().map(Object::toString).orElse("(none)"));
         out.flush();
         stopped.await();
         return Main.OK;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.paperboy.Paperboy;
 import org.paperboy.subscriptions.EmailAddress;
+import org.paperboy.subscriptions.ErasedAddresses;
 import org.paperboy.subscriptions.InvalidEmailException;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
@@ -31,6 +32,17 @@ final class SubscribersCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Addresses erased on request come back only through the person's own double opt-in. */
+    static void refuseErased(Paperboy paperboy, List<EmailAddress> addresses) {
+        ErasedAddresses erased = new ErasedAddresses(paperboy.database());
+        List<String> refused = addresses.stream().filter(erased::contains).map(EmailAddress::value).toList();
+        if (!refused.isEmpty()) {
+            throw new UsageException(String.join(", ", refused) + (refused.size() == 1 ? " was" : " were")
+                    + " erased on request and cannot be added again by an operator; the person can subscribe again"
+                    + " through the web form. Nothing was added.");
+        }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -59,6 +71,7 @@ final class SubscribersCommand implements Runnable {
                 }
             }
             try (Paperboy paperboy = Environment.open()) {
+                refuseErased(paperboy, parsed);
                 SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
                 int added = 0;
                 for (EmailAddress email : parsed) {
@@ -161,6 +174,7 @@ final class SubscribersCommand implements Runnable {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             List<EmailAddress> addresses = CsvAddresses.parse(file.toString(), lines);
             try (Paperboy paperboy = Environment.open()) {
+                refuseErased(paperboy, addresses);
                 SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
                 int added = 0;
                 for (EmailAddress email : addresses) {

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -164,6 +165,48 @@ public final class SubscriberRepository {
             ps.setString(5, String.join(",", preferences.topics()));
             setInstant(ps, 6, now);
             ps.setLong(7, id);
+        }) > 0;
+    }
+
+    /**
+     * Takes the address's confirmation-email slot: at most one confirmation per {@code interval}.
+     * Returns whether the caller may send one now; atomic, so two requests at once send one email.
+     */
+    public boolean claimConfirmationSlot(long id, Duration interval) {
+        Instant now = clock.instant();
+        return update("""
+                update subscribers set confirmation_sent_at = ?
+                where id = ? and (confirmation_sent_at is null or confirmation_sent_at <= ?)""", ps -> {
+            setInstant(ps, 1, now);
+            ps.setLong(2, id);
+            setInstant(ps, 3, now.minus(interval));
+        }) > 0;
+    }
+
+    /** Gives the slot back when the confirmation email did not go out, so the person can ask again. */
+    public void releaseConfirmationSlot(long id) {
+        update("update subscribers set confirmation_sent_at = null where id = ?", ps -> ps.setLong(1, id));
+    }
+
+    /**
+     * Records a new sign-up request of a person who is not active (pending or unsubscribed): the
+     * consent record describes the request that the coming confirmation will confirm.
+     */
+    public boolean recordSignUpRequest(long id, Subscriber.Consent consent, List<String> topics) {
+        Instant now = clock.instant();
+        return update("""
+                update subscribers set consent_at = ?, consent_ip = ?, consent_user_agent = ?, consent_source = ?,
+                    topics = case when ? = '' then topics else ? end, updated_at = ?
+                where id = ? and status in ('pending', 'unsubscribed')""", ps -> {
+            String joined = String.join(",", topics);
+            setInstant(ps, 1, consent.at());
+            ps.setString(2, consent.ip());
+            ps.setString(3, truncate(consent.userAgent(), 512));
+            ps.setString(4, consent.source());
+            ps.setString(5, joined);
+            ps.setString(6, joined);
+            setInstant(ps, 7, now);
+            ps.setLong(8, id);
         }) > 0;
     }
 

@@ -71,6 +71,28 @@ class CommandLineTest {
     }
 
     @Test
+    void anAddressErasedOnRequestCannotBeAddedBackByTheOperator() throws Exception {
+        try (org.paperboy.Paperboy paperboy = org.paperboy.Paperboy.open(TestSettings.in(workDir)
+                .with("DB_URL", env().get("PAPERBOY_DB_URL")).build(), java.time.Clock.systemUTC())) {
+            var email = org.paperboy.subscriptions.EmailAddress.parse("erased@example.org");
+            paperboy.subscribers().addIfAbsent(email, org.paperboy.subscriptions.SubscriberStatus.ACTIVE,
+                    org.paperboy.subscriptions.Subscriber.Consent.byOperator(paperboy.clock().instant(), "test"));
+            assertThat(new org.paperboy.subscriptions.PersonalData(paperboy.database(), paperboy.clock()).erase(email))
+                    .isTrue();
+        }
+        Path csv = workDir.resolve("again.csv");
+        Files.writeString(csv, "email\nnew@example.org\nErased@Example.org\n");
+
+        CliProcess.Result added = paperboy(env(), "subscribers", "add", "erased@example.org", "--confirmed");
+        CliProcess.Result imported = paperboy(env(), "subscribers", "import", csv.toString(), "--confirmed");
+
+        assertThat(added.exitCode()).isEqualTo(2);
+        assertThat(added.err()).contains("erased@example.org was erased on request", "Nothing was added");
+        assertThat(imported.exitCode()).isEqualTo(2);
+        assertThat(paperboy(env(), "subscribers", "list", "--status", "active").out()).contains("0 subscribers");
+    }
+
+    @Test
     void everyCommandHasHelp() throws Exception {
         for (String[] command : new String[][] {{"demo"}, {"serve"}, {"send"}, {"import"}, {"fetch"},
                 {"papers", "trending"}, {"subscribers", "add"}, {"subscribers", "import"}, {"editions", "show"},

@@ -1,0 +1,68 @@
+package org.paperboy.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The hidden anti-CSRF field of the preferences form: {@code issuedAt.HMAC(secret, purpose,
+ * subscriber, issuedAt)}. Stateless (no session, no cookie) and bound to one subscriber, so a
+ * page from another site cannot post a form for anyone.
+ */
+final class FormTokens {
+
+    static final Duration LIFETIME = Duration.ofHours(12);
+
+    private final SecretKeySpec key;
+    private final Clock clock;
+
+    FormTokens(String secret, Clock clock) {
+        this.key = new SecretKeySpec(("paperboy-form-token:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.clock = clock;
+    }
+
+    String issue(long subscriberId) {
+        long issued = clock.instant().getEpochSecond();
+        return issued + "." + mac(subscriberId, issued);
+    }
+
+    boolean verify(String token, long subscriberId) {
+        if (token == null || token.length() > 100) {
+            return false;
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        long issued;
+        try {
+            issued = Long.parseLong(token.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant at = Instant.ofEpochSecond(issued);
+        if (at.isAfter(now.plusSeconds(60)) || at.plus(LIFETIME).isBefore(now)) {
+            return false;
+        }
+        return MessageDigest.isEqual(mac(subscriberId, issued).getBytes(StandardCharsets.US_ASCII),
+                token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String mac(long subscriberId, long issued) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] bytes = mac.doFinal(("preferences|" + subscriberId + "|" + issued).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

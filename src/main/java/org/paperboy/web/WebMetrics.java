@@ -1,0 +1,94 @@
+package org.paperboy.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.Edition;
+import org.paperboy.delivery.EditionRepository;
+import org.paperboy.store.Database;
+import org.paperboy.subscriptions.SubscriberRepository;
+import org.paperboy.subscriptions.SubscriberStatus;
+
+/**
+ * {@code GET /metrics} in the Prometheus text format. The list and ledger figures are read from
+ * the database at scrape time, so they are right whichever process (serve, a CLI send) did the
+ * work; the web's own events are counters of this process.
+ */
+final class WebMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
+    private final Database database;
+    private final SubscriberRepository subscribers;
+    private final EditionRepository editions;
+
+    private record Snapshot(Map<SubscriberStatus, Integer> subscribers, Map<DeliveryLedger.State, Integer> messages,
+                            double lastEditionSeconds) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Double.NaN);
+    }
+
+    WebMetrics(Database database, SubscriberRepository subscribers, EditionRepository editions) {
+        this.database = database;
+        this.subscribers = subscribers;
+        this.editions = editions;
+        for (SubscriberStatus status : SubscriberStatus.values()) {
+            Gauge.builder("paperboy.subscribers", snapshot, s -> s.get().subscribers().getOrDefault(status, 0))
+                    .description("Subscribers by status").tag("status", status.dbValue()).register(registry);
+        }
+        for (DeliveryLedger.State state : DeliveryLedger.State.values()) {
+            Gauge.builder("paperboy.messages", snapshot, s -> s.get().messages().getOrDefault(state, 0))
+                    .description("Messages in the delivery ledger by state, over all editions")
+                    .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        Gauge.builder("paperboy.last.edition.duration", snapshot, s -> s.get().lastEditionSeconds())
+                .description("From start to end of the latest finished edition").baseUnit("seconds").register(registry);
+    }
+
+    void signUp(String outcome) {
+        Counter.builder("paperboy.web.signups").description("Sign-up requests by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    void rateLimited(String bucket) {
+        Counter.builder("paperboy.web.rate.limited").description("Requests refused by a rate limit")
+                .tag("limit", bucket).register(registry).increment();
+    }
+
+    String scrape() {
+        snapshot.set(new Snapshot(subscribers.countByStatus(), messageTotals(), lastEditionSeconds()));
+        return registry.scrape();
+    }
+
+    private Map<DeliveryLedger.State, Integer> messageTotals() {
+        return database.withConnection(connection -> {
+            Map<DeliveryLedger.State, Integer> totals = new EnumMap<>(DeliveryLedger.State.class);
+            try (PreparedStatement ps = connection.prepareStatement("select state, count(*) from deliveries group by state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    totals.put(DeliveryLedger.State.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getInt(2));
+                }
+            }
+            return totals;
+        });
+    }
+
+    private double lastEditionSeconds() {
+        List<Edition> recent = editions.list(10);
+        for (Edition e : recent) {
+            if (e.finishedAt() != null && e.startedAt() != null) {
+                return Duration.between(e.startedAt(), e.finishedAt()).toMillis() / 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+}
