@@ -6,6 +6,7 @@ import org.paperboy.config.ConfigException;
 import org.paperboy.config.SettingKey;
 import org.paperboy.config.Settings;
 import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.DigestPreview;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
 import org.paperboy.delivery.EditionPapers;
@@ -155,6 +156,12 @@ public final class Paperboy implements AutoCloseable {
                     settings.digest().timezone(), clock);
         }
         return composer;
+    }
+
+    /** Renders digests without sending them; needs the link secret. */
+    public DigestPreview preview() {
+        return new DigestPreview(editions, editionPapers, planner, renderer, subscribers, links(),
+                settings.digest().size());
     }
 
     /** The edition sender; needs the link secret. */

@@ -6,15 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.paperboy.Paperboy;
-import org.paperboy.delivery.Edition;
-import org.paperboy.digest.Recipient;
 import org.paperboy.digest.RenderedDigest;
-import org.paperboy.papers.RankedPaper;
 import org.paperboy.subscriptions.EmailAddress;
-import org.paperboy.subscriptions.Subscriber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,29 +37,14 @@ final class PreviewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
+        EmailAddress who = subscriber == null ? null : EmailAddress.parse(subscriber);
         try (Paperboy paperboy = Environment.open()) {
-            LocalDate day = date != null ? date : paperboy.planner().today();
-            var rankings = paperboy.editions().find(day).map(e -> paperboy.editionPapers().rankings(e))
-                    .orElseGet(() -> paperboy.planner().chooseNow());
-            Edition.Selection selection = Edition.Selection.DAILY;
-            int size = paperboy.settings().digest().size();
-            Recipient recipient = new Recipient("subscriber@example.org", paperboy.links().unsubscribeUrl(0),
-                    paperboy.links().preferencesUrl(0));
-            if (subscriber != null) {
-                Subscriber s = paperboy.subscribers().findByEmail(EmailAddress.parse(subscriber))
-                        .orElseThrow(() -> new UsageException("no subscriber " + subscriber));
-                if (s.preferences().digestSize() != null) {
-                    size = s.preferences().digestSize();
-                }
-                if (s.preferences().frequency() == org.paperboy.subscriptions.Frequency.WEEKLY) {
-                    selection = Edition.Selection.WEEKLY;
-                }
-                recipient = new Recipient(s.email(), paperboy.links().unsubscribeUrl(s.id()),
-                        paperboy.links().preferencesUrl(s.id()));
+            RenderedDigest digest;
+            try {
+                digest = paperboy.preview().render(date, who);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
-            List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
-            RenderedDigest digest = paperboy.renderer().render(day, ranking.subList(0, Math.min(size, ranking.size())),
-                    recipient);
             String body = text ? digest.text() : digest.html();
             if (out == null) {
                 stdout.println(body);

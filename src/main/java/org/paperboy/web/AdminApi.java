@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.paperboy.config.Settings;
 import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.DigestPreview;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
@@ -66,11 +67,13 @@ final class AdminApi {
     private final WebLimits limits;
     private final Clock clock;
     private final AtomicBoolean sendRunning = new AtomicBoolean();
+    private final DigestPreview preview;
 
     AdminApi(String adminToken, SubscriptionService service, SubscriberRepository subscribers, PaperRepository papers,
              Settings.Ranking ranking, EditionRepository editions, DeliveryLedger ledger, EditionSender sender,
-             Scheduling scheduling, ExecutorService background, WebLimits limits, Clock clock) {
+             Scheduling scheduling, ExecutorService background, WebLimits limits, Clock clock, DigestPreview preview) {
         this.tokenDigest = adminToken.isEmpty() ? null : sha256(adminToken);
+        this.preview = preview;
         this.service = service;
         this.subscribers = subscribers;
         this.papers = papers;
@@ -94,6 +97,79 @@ final class AdminApi {
         routes.get("/api/editions", admin(this::listEditions));
         routes.get("/api/editions/{date}", admin(this::showEdition));
         routes.post("/api/editions", admin(this::startEdition));
+        routes.get("/preview", this::preview);
+    }
+
+    /**
+     * Today's digest as a subscriber (or a sample reader) would get it, rendered from the templates
+     * as they are now. Takes the admin token as a bearer token or, so that a browser can open it,
+     * as the password of HTTP Basic authentication (any user name).
+     */
+    private void preview(Context ctx) {
+        String presented = bearerToken(ctx);
+        if (presented.isEmpty()) {
+            presented = basicPassword(ctx);
+        }
+        if (!accepts(presented)) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"Paperboy preview\", charset=\"UTF-8\"");
+            ctx.status(401).contentType("text/plain; charset=utf-8").result(tokenDigest == null
+                    ? "The preview is disabled: set PAPERBOY_ADMIN_TOKEN to enable it."
+                    : "Sign in with any user name and the admin token as the password.");
+            return;
+        }
+        String who = ctx.queryParam("subscriber");
+        String dateParam = ctx.queryParam("date");
+        LocalDate date;
+        try {
+            date = dateParam == null || dateParam.isEmpty() ? null : LocalDate.parse(dateParam);
+        } catch (DateTimeParseException e) {
+            throw new ApiError(400, "date must look like 2026-11-26", "date");
+        }
+        org.paperboy.digest.RenderedDigest digest;
+        try {
+            digest = preview.render(date, who == null || who.isEmpty() ? null : EmailAddress.parse(who));
+        } catch (org.paperboy.subscriptions.InvalidEmailException e) {
+            throw new ApiError(400, e.getMessage(), "subscriber");
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(404, e.getMessage(), "subscriber");
+        } catch (org.paperboy.delivery.NothingToSendException e) {
+            throw new ApiError(404, e.getMessage(), null);
+        } catch (org.paperboy.templates.TemplateException e) {
+            ctx.status(500).contentType("text/plain; charset=utf-8").result("The template does not render:\n" + e.getMessage());
+            return;
+        }
+        ctx.header("Cache-Control", "no-store").header("X-Paperboy-Subject", java.net.URLEncoder.encode(digest.subject(),
+                StandardCharsets.UTF_8));
+        if ("text".equals(ctx.queryParam("format"))) {
+            ctx.contentType("text/plain; charset=utf-8").result(digest.text());
+        } else {
+            ctx.contentType("text/html; charset=utf-8").result(digest.html());
+        }
+    }
+
+    private boolean accepts(String presented) {
+        // digests of equal length, compared in constant time: neither content nor length leaks
+        return tokenDigest != null && !presented.isEmpty() && MessageDigest.isEqual(tokenDigest, sha256(presented));
+    }
+
+    private static String bearerToken(Context ctx) {
+        String header = ctx.header("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
+    }
+
+    private static String basicPassword(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return "";
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? "" : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private Handler admin(Handler handler) {
@@ -103,10 +179,7 @@ final class AdminApi {
                 throw new ApiError(401, "the admin API is disabled: set PAPERBOY_ADMIN_TOKEN to enable it");
             }
             String header = ctx.header("Authorization");
-            String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? header.substring(7).strip() : "";
-            // digests of equal length, compared in constant time: neither content nor length leaks
-            if (!MessageDigest.isEqual(tokenDigest, sha256(presented)) || presented.isEmpty()) {
+            if (!accepts(bearerToken(ctx))) {
                 ctx.header("WWW-Authenticate", "Bearer");
                 throw new ApiError(401, header == null ? "missing Authorization: Bearer token" : "wrong admin token");
             }

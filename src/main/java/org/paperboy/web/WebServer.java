@@ -85,7 +85,7 @@ public final class WebServer implements AutoCloseable {
                 pages, settings.mail().listName(), settings.digest().size());
         AdminApi api = new AdminApi(settings.web().adminToken(), service, paperboy.subscribers(), paperboy.papers(),
                 settings.ranking(), paperboy.editions(), paperboy.ledger(), paperboy.sender(), scheduling, editionRuns,
-                limits, clock);
+                limits, clock, paperboy.preview());
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
