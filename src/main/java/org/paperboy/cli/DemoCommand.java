@@ -33,6 +33,9 @@ import org.paperboy.subscriptions.Frequency;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
+import org.paperboy.web.Inbox;
+import org.paperboy.web.WebLimits;
+import org.paperboy.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +44,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The whole pipeline on embedded defaults: a fresh database under --out, the bundled sample papers,",
                 "three sample subscribers, an embedded SMTP server, the digest job fired through the real scheduler,",
-                "and every delivered message saved under OUT/outbox as .eml and .html."})
+                "and every delivered message saved under OUT/outbox as .eml and .html.",
+                "With --serve the web pages and an inbox of the caught mail stay up until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
 
     static final List<String> SAMPLE_SUBSCRIBERS = List.of("ada@example.org", "alan@example.org", "grace@example.org");
@@ -52,6 +56,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo", description = "where the demo keeps its database and outbox (default: ${DEFAULT-VALUE})")
     Path outDir;
 
+    @Option(names = "--serve", description = "keep the web pages and the inbox running on localhost")
+    boolean serve;
+
+    @Option(names = "--port", defaultValue = "8080", description = "web port with --serve (default: ${DEFAULT-VALUE})")
+    int port;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,15 +71,23 @@ final class DemoCommand implements Callable<Integer> {
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         try {
-            int port = smtp.getSmtp().getPort();
-            Settings settings = Environment.settings(Map.of(
+            int smtpPort = smtp.getSmtp().getPort();
+            String adminToken = randomSecret();
+            Map<SettingKey, String> overrides = new java.util.HashMap<>(Map.of(
                     SettingKey.DB_URL, "jdbc:h2:file:" + dir.resolve("paperboy"),
                     SettingKey.SMTP_HOST, "127.0.0.1",
-                    SettingKey.SMTP_PORT, Integer.toString(port),
+                    SettingKey.SMTP_PORT, Integer.toString(smtpPort),
                     SettingKey.SMTP_SECURITY, "none",
                     SettingKey.SMTP_USERNAME, "",
                     SettingKey.SECRET, randomSecret(),
                     SettingKey.SOURCES, ""));
+            if (serve) {
+                // the links in the demo's mail must lead to the pages it serves
+                overrides.put(SettingKey.BASE_URL, "http://localhost:" + port);
+                overrides.put(SettingKey.WEB_PORT, Integer.toString(port));
+                overrides.put(SettingKey.ADMIN_TOKEN, adminToken);
+            }
+            Settings settings = Environment.settings(overrides);
             try (Paperboy paperboy = Paperboy.open(settings, Clock.systemUTC())) {
                 ImportReport imported = new PaperImporter(paperboy.papers()).importSample();
                 addSampleSubscribers(paperboy);
@@ -86,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Paperboy demo");
                 out.printf("  papers       %d imported from the bundled sample page%n", imported.inserted() + imported.updated());
                 out.printf("  subscribers  %s%n", String.join(", ", SAMPLE_SUBSCRIBERS));
-                out.printf("  smtp         embedded server on 127.0.0.1:%d%n", port);
+                out.printf("  smtp         embedded server on 127.0.0.1:%d%n", smtpPort);
                 out.printf("  edition      %s sent by the scheduler's digest job: %d delivered, %d failed, %d waiting%n",
                         date, ledger.get(DeliveryLedger.State.SENT), ledger.get(DeliveryLedger.State.FAILED),
                         ledger.get(DeliveryLedger.State.QUEUED) + ledger.get(DeliveryLedger.State.DEFERRED));
@@ -95,11 +113,62 @@ final class DemoCommand implements Callable<Integer> {
                     out.printf("Open %s in a browser to read a digest; the .eml files open in any mail program.%n",
                             htmlFiles.get(0));
                 }
-                return ledger.get(DeliveryLedger.State.SENT) == SAMPLE_SUBSCRIBERS.size() ? Main.OK : Main.FAILURE;
+                boolean allDelivered = ledger.get(DeliveryLedger.State.SENT) == SAMPLE_SUBSCRIBERS.size();
+                if (serve) {
+                    serveUntilStopped(paperboy, smtp, adminToken, date, out);
+                }
+                return allDelivered ? Main.OK : Main.FAILURE;
             }
         } finally {
             smtp.stop();
         }
+    }
+
+    private void serveUntilStopped(Paperboy paperboy, GreenMail smtp, String adminToken, LocalDate date, PrintWriter out)
+            throws InterruptedException {
+        WebServer web = WebServer.start(paperboy, null, port, WebLimits.DEFAULT, () -> caught(smtp));
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        String base = "http://localhost:" + web.port();
+        out.printf("%nServing until Ctrl-C:%n");
+        out.printf("  %s/                   subscribe (the confirmation email lands in the inbox)%n", base);
+        out.printf("  %s/inbox              every message the demo's mail server caught%n", base);
+        out.printf("  %s/editions/%s   today's edition on the web%n", base, date);
+        out.printf("  %s/preview            today's digest from the templates as they are now%n", base);
+        out.printf("                                        (sign in with any name and the password %s)%n", adminToken);
+        out.flush();
+        stopped.await();
+    }
+
+    /** The caught messages, for the inbox page. */
+    static List<Inbox.Message> caught(GreenMail smtp) {
+        List<Inbox.Message> messages = new java.util.ArrayList<>();
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            try {
+                String html = "";
+                String text = "";
+                Object content = message.getContent();
+                if (content instanceof MimeMultipart parts) {
+                    for (int i = 0; i < parts.getCount(); i++) {
+                        if (parts.getBodyPart(i).isMimeType("text/html")) {
+                            html = (String) parts.getBodyPart(i).getContent();
+                        } else if (parts.getBodyPart(i).isMimeType("text/plain")) {
+                            text = (String) parts.getBodyPart(i).getContent();
+                        }
+                    }
+                } else if (content instanceof String body) {
+                    text = body;
+                }
+                messages.add(new Inbox.Message(message.getRecipients(Message.RecipientType.TO)[0].toString(),
+                        message.getSubject(), html, text));
+            } catch (Exception e) {
+                messages.add(new Inbox.Message("?", "(unreadable message: " + e.getMessage() + ")", "", ""));
+            }
+        }
+        return messages;
     }
 
     private static void addSampleSubscribers(Paperboy paperboy) {
