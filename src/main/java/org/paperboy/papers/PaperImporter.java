@@ -56,19 +56,28 @@ public final class PaperImporter {
 
     /** Loads the bundled sample set, so a fresh install has something to rank and send. */
     public ImportReport importSample() {
+        ParsedPapers parsed = parseSample();
+        return store(parsed.papers(), parsed.problems());
+    }
+
+    /** The bundled sample set, parsed but not stored: sample data for checks and previews. */
+    public static List<Paper> samplePapers() {
+        return new PaperImporter(null).parseSample().papers();
+    }
+
+    private ParsedPapers parseSample() {
         byte[] content;
         try (InputStream in = PaperImporter.class.getResourceAsStream(SAMPLE_RESOURCE)) {
             if (in == null) {
-                return new ImportReport(0, 0, List.of(new ImportProblem(SAMPLE_RESOURCE, "missing from the build")));
+                return new ParsedPapers(List.of(), List.of(new ImportProblem(SAMPLE_RESOURCE, "missing from the build")));
             }
             content = in.readAllBytes();
         } catch (IOException e) {
-            return new ImportReport(0, 0, List.of(new ImportProblem(SAMPLE_RESOURCE,
+            return new ParsedPapers(List.of(), List.of(new ImportProblem(SAMPLE_RESOURCE,
                     "cannot be read: " + PaperFields.firstLine(e.getMessage()))));
         }
         String name = "samples/trending-papers-page.txt";
-        ParsedPapers parsed = parsers.forContent(PaperFormat.SEED_TEXT, name, content).parse(name, content);
-        return store(parsed.papers(), parsed.problems());
+        return parsers.forContent(PaperFormat.SEED_TEXT, name, content).parse(name, content);
     }
 
     private ImportReport store(List<Paper> papers, List<ImportProblem> problems) {

@@ -53,8 +53,16 @@ public final class ConfirmationMailer {
     public record Links(String confirmUrl, String preferencesUrl, String unsubscribeUrl) {
     }
 
-    /** Renders and sends one message; returns whether the server accepted it. */
-    public boolean send(String email, Links links) {
+    /** The rendered parts of one message. */
+    public record Rendered(String subject, String html, String text) {
+    }
+
+    /**
+     * Renders the message for {@code email} without sending it.
+     *
+     * @throws org.paperboy.templates.TemplateException when a template does not render
+     */
+    public Rendered render(String email, Links links) {
         boolean already = links.confirmUrl() == null;
         Map<String, Object> vars = new HashMap<>();
         vars.put("listName", mail.listName());
@@ -70,6 +78,16 @@ public final class ConfirmationMailer {
         String text = templates.render(TEXT_TEMPLATE, vars);
         String subject = already ? "You are already subscribed to " + mail.listName()
                 : "Confirm your subscription to " + mail.listName();
+        return new Rendered(subject, html, text);
+    }
+
+    /** Renders and sends one message; returns whether the server accepted it. */
+    public boolean send(String email, Links links) {
+        boolean already = links.confirmUrl() == null;
+        Rendered rendered = render(email, links);
+        String html = rendered.html();
+        String text = rendered.text();
+        String subject = rendered.subject();
         String from = bare(mail.from());
         String messageId = "<confirm." + UUID.randomUUID() + from.substring(from.lastIndexOf('@')) + ">";
         Letter letter = new Letter(mail.from(), mail.replyTo(), email, subject,

@@ -93,6 +93,25 @@ class CommandLineTest {
     }
 
     @Test
+    void templatesCheckPassesTheDefaultsAndNamesTheLineOfABrokenPage() throws Exception {
+        CliProcess.Result fine = paperboy(env(), "templates", "check");
+        assertThat(fine.exitCode()).as(fine.err()).isZero();
+        assertThat(fine.out()).contains("templates OK: the digest with 25 papers, the confirmation email and the pages");
+
+        Files.createDirectories(workDir.resolve("templates/pages"));
+        Files.writeString(workDir.resolve("templates/pages/check-inbox.html"),
+                "<html>\n<body>\n<p>\n<span th:text=\"${email.}\">x</span>\n</p>\n</body>\n</html>\n");
+        Files.writeString(workDir.resolve("templates/confirm.txt"), "Welcome! No link here.\n");
+
+        CliProcess.Result broken = paperboy(env(), "templates", "check");
+
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains("templates/pages/check-inbox.html:4:")
+                .contains("error: confirm.txt: the confirm link (${confirmUrl}) is missing");
+        assertThat(broken.out()).contains("templates check failed");
+    }
+
+    @Test
     void everyCommandHasHelp() throws Exception {
         for (String[] command : new String[][] {{"demo"}, {"serve"}, {"send"}, {"import"}, {"fetch"},
                 {"papers", "trending"}, {"subscribers", "add"}, {"subscribers", "import"}, {"editions", "show"},
