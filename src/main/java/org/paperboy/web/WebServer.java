@@ -64,6 +64,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     public static WebServer start(Paperboy paperboy, Scheduling scheduling, int port, WebLimits limits) {
+        return start(paperboy, scheduling, port, limits, null);
+    }
+
+    /** As {@link #start(Paperboy, Scheduling, int, WebLimits)}, with {@code /inbox} showing {@code inbox} (the demo's). */
+    public static WebServer start(Paperboy paperboy, Scheduling scheduling, int port, WebLimits limits, Inbox inbox) {
         Settings settings = paperboy.settings();
         Clock clock = paperboy.clock();
         SubscriberLinks links = paperboy.links(); // refuses to start without a usable secret
@@ -105,6 +110,9 @@ public final class WebServer implements AutoCloseable {
             subscriptionPages.register(cfg.routes);
             editionPages.register(cfg.routes);
             api.register(cfg.routes);
+            if (inbox != null) {
+                new InboxPages(inbox, pages).register(cfg.routes);
+            }
             cfg.routes.get("/health", ctx -> health(ctx, paperboy, scheduling));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .header("Cache-Control", "no-store").result(metrics.scrape()));
