@@ -13,9 +13,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
 
@@ -67,6 +69,16 @@ public final class DeliveryLedger {
         this.database = database;
         this.clock = clock;
         this.claimTimeout = claimTimeout;
+        if (database.vendor() == Database.Vendor.H2) {
+            // H2 writes commits to its file up to 500 ms late by default: a hard kill would forget the
+            // messages marked sent in that window and send them again on the next run
+            database.withConnection(connection -> {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SET WRITE_DELAY 0");
+                }
+                return null;
+            });
+        }
     }
 
     /**
@@ -173,25 +185,39 @@ public final class DeliveryLedger {
                              Instant runStartedAt) {
         Instant now = clock.instant();
         Instant aliveSince = now.minus(claimTimeout);
-        return database.withConnection(connection -> {
+        // one commit for the whole batch: every commit is written through to the file (see the constructor)
+        return database.inTransaction(connection -> {
             List<Claim> candidates = new ArrayList<>();
             List<Long> inactive = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.id, d.subscriber_id, s.email, s.status, d.message_id, d.selection, d.digest_size, d.attempts
-                    from deliveries d join subscribers s on s.id = d.subscriber_id
-                    where d.edition_id = ? and""" + " " + CLAIMABLE + " order by d.id limit ?")) {
-                int i = 1;
-                ps.setLong(i++, editionId);
-                i = bindClaimable(ps, i, retryDeferredNow, runStartedAt, now, senderId, aliveSince);
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (!"active".equals(rs.getString(4))) {
-                            inactive.add(rs.getLong(1));
-                            continue;
+            // queued rows first, then due retries and stale claims; ordering by the index's own columns lets
+            // the database read just the first rows instead of sorting the whole remaining edition per claim
+            for (boolean queued : new boolean[] {true, false}) {
+                int wanted = limit - candidates.size() - inactive.size();
+                if (wanted <= 0) {
+                    break;
+                }
+                try (PreparedStatement ps = connection.prepareStatement("""
+                        select d.id, d.subscriber_id, s.email, s.status, d.message_id, d.selection, d.digest_size,
+                            d.attempts
+                        from deliveries d join subscribers s on s.id = d.subscriber_id
+                        where d.edition_id = ?""" + (queued ? " and d.state = 'queued'"
+                        : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
+                        + " order by d.edition_id, d.state, d.id limit ?")) {
+                    int i = 1;
+                    ps.setLong(i++, editionId);
+                    if (!queued) {
+                        i = bindClaimable(ps, i, retryDeferredNow, runStartedAt, now, senderId, aliveSince);
+                    }
+                    ps.setInt(i, wanted);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (!"active".equals(rs.getString(4))) {
+                                inactive.add(rs.getLong(1));
+                                continue;
+                            }
+                            candidates.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(5),
+                                    Edition.Selection.fromDb(rs.getString(6)), rs.getInt(7), rs.getInt(8) + 1));
                         }
-                        candidates.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(5),
-                                Edition.Selection.fromDb(rs.getString(6)), rs.getInt(7), rs.getInt(8) + 1));
                     }
                 }
             }
@@ -263,10 +289,62 @@ public final class DeliveryLedger {
         });
     }
 
+    /**
+     * Rows this sender holds in the edition whose subscriber is no longer active (unsubscribed,
+     * bounced, suppressed since the row was claimed): their messages must not go out.
+     */
+    public Set<Long> claimedForInactive(long editionId, String senderId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
+                    where d.edition_id = ? and d.state = 'sending' and d.claimed_by = ? and s.status <> 'active'""")) {
+                ps.setLong(1, editionId);
+                ps.setString(2, senderId);
+                Set<Long> ids = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** Skips a claimed row whose subscriber left while it waited to be sent. */
+    public void markSkipped(long deliveryId, String reason) {
+        Instant now = clock.instant();
+        finish(deliveryId, "update deliveries set state = 'skipped', last_reply = ?, updated_at = ?, next_attempt_at = ?"
+                + " where id = ? and state = 'sending'", reason, now, null);
+    }
+
     public void markSent(long deliveryId, String reply) {
         Instant now = clock.instant();
         finish(deliveryId, "update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ? where id = ?",
                 reply, now, now);
+    }
+
+    /** Marks several rows sent in one transaction (see {@link SentMarks}). */
+    void markSentAll(List<SentMarks.Mark> marks) {
+        if (marks.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        database.inTransaction(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ? where id = ?")) {
+                for (SentMarks.Mark mark : marks) {
+                    String reply = mark.reply();
+                    ps.setString(1, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
+                    setInstant(ps, 2, now);
+                    setInstant(ps, 3, now);
+                    ps.setLong(4, mark.deliveryId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     public void markDeferred(long deliveryId, String reply, Instant nextAttemptAt) {

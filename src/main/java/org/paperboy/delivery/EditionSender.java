@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -40,6 +41,8 @@ public final class EditionSender {
     static final int CLAIM_BATCH = 50;
     /** Connection failures in a row, across workers, after which the run stops. */
     static final int UNREACHABLE_AFTER = 3;
+    /** How stale the list of subscribers who left during the run may be before a message goes out. */
+    static final long LEFT_CHECK_NANOS = 250_000_000L;
 
     private final EditionPlanner planner;
     private final EditionRepository editions;
@@ -186,6 +189,9 @@ public final class EditionSender {
         private final AtomicInteger connectionFailuresInARow = new AtomicInteger();
         private final AtomicReference<String> stopReason = new AtomicReference<>();
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
+        private final SentMarks sentMarks = new SentMarks(ledger);
+        private long leftCheckedAt;
+        private Set<Long> leftDeliveries = Set.of();
 
         Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
             ProgressListener progress) {
@@ -304,9 +310,14 @@ public final class EditionSender {
             OutgoingMessage message = prepared.compose(claim);
             slowDown.awaitTurn();
             rateLimiter.acquire();
+            if (leftSinceClaimed(claim)) {
+                ledger.markSkipped(claim.deliveryId(), "subscriber no longer active");
+                skipped.incrementAndGet();
+                return;
+            }
             SendResult result = transport.send(message);
             if (result instanceof SendResult.Accepted accepted) {
-                ledger.markSent(claim.deliveryId(), accepted.reply());
+                sentMarks.markSent(claim.deliveryId(), accepted.reply());
                 sent.incrementAndGet();
                 connectionFailuresInARow.set(0);
                 slowDown.reset();
@@ -328,6 +339,24 @@ public final class EditionSender {
                     stopReason.compareAndSet(null, "SMTP server unreachable: " + later.reply());
                 }
             }
+        }
+
+        /**
+         * Whether the subscriber left (unsubscribed, bounced) after their row was claimed: claims
+         * wait in the queue, for long under a rate cap. Checked against the database at most every
+         * {@link #LEFT_CHECK_NANOS}, for all the rows this sender holds at once.
+         */
+        private boolean leftSinceClaimed(DeliveryLedger.Claim claim) {
+            Set<Long> left;
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (leftCheckedAt == 0 || now - leftCheckedAt > LEFT_CHECK_NANOS) {
+                    leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
+                    leftCheckedAt = now;
+                }
+                left = leftDeliveries;
+            }
+            return left.contains(claim.deliveryId());
         }
 
         private void defer(DeliveryLedger.Claim claim, SendResult.Deferred result) {

@@ -8,6 +8,7 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a message as RFC 5322 bytes: the headers, then a {@code multipart/alternative} body
@@ -16,21 +17,30 @@ import java.util.Map;
 public final class LetterWriter {
 
     private final String boundary;
+    /** Encoded From, Reply-To and Subject: the same for a whole edition, costly to encode per message. */
+    private final Map<String, String> sharedHeaders = new ConcurrentHashMap<>();
 
     /** {@code boundary} must be unique to the sender; QP bodies never contain "=_". */
     public LetterWriter(String boundary) {
         this.boundary = "=_" + boundary;
     }
 
+    private String shared(String header, String value, java.util.function.UnaryOperator<String> encode) {
+        if (sharedHeaders.size() > 64) {
+            sharedHeaders.clear();
+        }
+        return sharedHeaders.computeIfAbsent(header + "\n" + value, key -> encode.apply(value));
+    }
+
     public byte[] write(Letter letter, BodyTemplate text, BodyTemplate html, Map<String, String> values) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.estimatedSize() + html.estimatedSize() + 2048);
         header(out, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(letter.date()));
-        header(out, "From", mailbox("From", letter.from()));
+        header(out, "From", shared("From", letter.from(), v -> mailbox("From", v)));
         header(out, "To", mailbox("To", letter.to()));
         if (letter.replyTo() != null && !letter.replyTo().isEmpty()) {
-            header(out, "Reply-To", mailbox("Reply-To", letter.replyTo()));
+            header(out, "Reply-To", shared("Reply-To", letter.replyTo(), v -> mailbox("Reply-To", v)));
         }
-        header(out, "Subject", encodeText("Subject", letter.subject()));
+        header(out, "Subject", shared("Subject", letter.subject(), v -> encodeText("Subject", v)));
         header(out, "Message-ID", HeaderValues.requireSafe("Message-ID", letter.messageId()));
         for (Map.Entry<String, String> extra : letter.extraHeaders()) {
             header(out, HeaderValues.requireSafe("header name", extra.getKey()),

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Send throughput of `paperboy send` against Postfix's smtp-sink on loopback, next to
+# smtp-source sending the same number of messages of the same size (the reference).
+#
+#   bench/send-throughput.sh            # 20,000 and 100,000 subscribers
+#   bench/send-throughput.sh 5000       # any list of sizes
+#
+# Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m),
+# BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(20000 100000)
+port="${BENCH_PORT:-2525}"
+connections="${BENCH_CONNECTIONS:-4}"
+heap="${BENCH_HEAP:--Xmx256m}"
+work="$(mktemp -d /tmp/paperboy-bench.XXXXXX)"
+sink_pid=""
+
+cleanup() {
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true
+  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# 1. tools: smtp-sink and smtp-source (postfix, installed without starting the mail service), GNU time
+if ! command -v smtp-sink >/dev/null || ! command -v smtp-source >/dev/null; then
+  echo "bench: installing postfix for smtp-sink/smtp-source" >&2
+  as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d'
+  echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2
+fi
+if [ ! -x /usr/bin/time ]; then
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y time >&2
+fi
+PATH="$PATH:/usr/sbin"
+
+# 2. the jar
+if [ ! -f target/paperboy.jar ]; then
+  echo "bench: building target/paperboy.jar" >&2
+  ./mvnw -B -q -DskipTests package >&2
+fi
+jar="$root/target/paperboy.jar"
+
+# 3. smtp-sink on loopback (as root it must drop privileges)
+sink_user=()
+[ "$(id -u)" = 0 ] && sink_user=(-u nobody)
+smtp-sink "${sink_user[@]}" "127.0.0.1:$port" 1024 &
+sink_pid=$!
+sleep 0.5
+kill -0 "$sink_pid" || { echo "bench: smtp-sink did not start on port $port" >&2; exit 1; }
+
+secret="bench-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+run_env() {  # the settings of one benchmark database
+  env PAPERBOY_DB_URL="jdbc:h2:file:$work/$1/paperboy;AUTO_SERVER=TRUE" \
+      PAPERBOY_SMTP_HOST=127.0.0.1 PAPERBOY_SMTP_PORT="$port" PAPERBOY_SMTP_SECURITY=none \
+      PAPERBOY_SECRET="$secret" PAPERBOY_MAIL_FROM="Paperboy <digest@bench.example>" \
+      PAPERBOY_BASE_URL="https://papers.bench.example" PAPERBOY_SEND_CONNECTIONS="$connections" \
+      PAPERBOY_LOG_LEVEL=warn "${@:2}"
+}
+
+# 4. one real digest, captured, as smtp-source's message: same bytes, same size
+mkdir -p "$work/sample/dump" && chmod 755 "$work" "$work/sample" && chmod 777 "$work/sample/dump"
+sample_port=$((port + 1))
+smtp-sink "${sink_user[@]}" -d "$work/sample/dump/%M." "127.0.0.1:$sample_port" 16 &
+sample_sink=$!
+sleep 0.5
+run_env sample java -cp "$jar" "$root/bench/BenchSeed.java" 1 >/dev/null
+run_env sample PAPERBOY_SMTP_PORT="$sample_port" java -jar "$jar" send >/dev/null 2>&1
+sleep 0.5
+kill "$sample_sink" 2>/dev/null || true
+dump="$(find "$work/sample/dump" -type f | head -1)"
+[ -n "$dump" ] || { echo "bench: no sample message captured" >&2; exit 1; }
+# smtp-sink's dump starts with its own X- lines and the envelope; keep the message from its first header
+awk 'started || /^(Date|From|Message-ID|To|Subject):/ {started=1; print}' "$dump" \
+  | grep -v '^X-Client-Addr\|^X-Client-Proto\|^X-Helo-Args\|^X-Mail-Args\|^X-Rcpt-Args' > "$work/sample.eml"
+size=$(wc -c < "$work/sample.eml")
+echo "bench: one digest is $size bytes" >&2
+
+printf '\n%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
+for n in "${sizes[@]}"; do
+  name="n$n"
+  run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" >/dev/null
+  # paperboy: the whole command, JVM start and ledger set-up included
+  run_env "$name" PAPERBOY_JAVA_OPTS="$heap" /usr/bin/time -v -o "$work/$name.time" \
+    ./paperboy send > "$work/$name.out" 2> "$work/$name.err" || true
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); s=0; for (i=1;i<=length(t);i++) s=s*60+t[i]; print s}' "$work/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
+  sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
+  loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
+  [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
+  pb_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
+
+  # reference: smtp-source, same count, same message, same number of connections kept open
+  start=$(date +%s.%N)
+  smtp-source -d -s "$connections" -m "$n" -F "$work/sample.eml" -f digest@bench.example -t reader@bench.example \
+    "127.0.0.1:$port"
+  end=$(date +%s.%N)
+  ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+  ref_rate=$(awk -v n="$n" -v w="$ref_wall" 'BEGIN {printf "%.0f", n / w}')
+  ratio=$(awk -v a="$pb_rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}')
+
+  printf '%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "${loop%% *}" "$rss" "${loop##* }" "$ratio"
+  printf '%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "$n" "smtp-source" "$ref_rate" "$ref_wall" "-" "-" "-" "1.00"
+done
+echo
+echo "messages/s = subscribers / wall time of the whole command; loop msg/s = paperboy's own figure for the send loop"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo); load before start: $(cut -d' ' -f1-3 /proc/loadavg)"

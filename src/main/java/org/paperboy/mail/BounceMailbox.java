@@ -1,0 +1,127 @@
+package org.paperboy.mail;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import org.paperboy.config.Settings;
+
+/**
+ * The mailbox bounces arrive in, read over IMAP or POP3. Each message is handed to a
+ * {@link Reader}; handled messages are deleted (expunged when the folder closes), skipped ones
+ * stay for a person to look at and are not handed out again (IMAP keyword
+ * {@value #SKIPPED_KEYWORD}, or {@code \Flagged} where the server has no keywords). POP3 has
+ * no flags: skipped messages stay and are read again on every poll.
+ */
+public final class BounceMailbox {
+
+    public static final String SKIPPED_KEYWORD = "PaperboySkipped";
+
+    /** Where the mailbox is; {@code protocol} is {@code imap} or {@code pop3}. */
+    public record Account(String protocol, String host, int port, String username, String password,
+                          Settings.SmtpSecurity security, String folder, Duration timeout) {
+        public Account {
+            protocol = protocol.toLowerCase(Locale.ROOT);
+            if (!protocol.equals("imap") && !protocol.equals("pop3")) {
+                throw new IllegalArgumentException("bounce mailbox protocol must be imap or pop3, not " + protocol);
+            }
+        }
+
+        /** {@code imaps}/{@code pop3s} for TLS on connect. */
+        String storeProtocol() {
+            return security == Settings.SmtpSecurity.TLS ? protocol + "s" : protocol;
+        }
+    }
+
+    /** What became of one message. */
+    public enum Outcome {
+        /** Used (or safely ignored): delete it. */
+        HANDLED,
+        /** Not understood: keep it, do not hand it out again. */
+        SKIPPED
+    }
+
+    @FunctionalInterface
+    public interface Reader {
+        Outcome read(Message message);
+    }
+
+    private final Account account;
+    private final Session session;
+
+    public BounceMailbox(Account account) {
+        this.account = account;
+        this.session = Session.getInstance(properties(account));
+    }
+
+    /**
+     * Hands up to {@code max} messages not yet handled or skipped to {@code reader}, oldest
+     * first, then deletes the handled ones. Returns how many were handed out.
+     */
+    public int drain(int max, Reader reader) throws MessagingException {
+        Store store = session.getStore(account.storeProtocol());
+        store.connect(account.host(), account.port(), account.username(), account.password());
+        try {
+            Folder folder = store.getFolder(account.folder());
+            folder.open(Folder.READ_WRITE);
+            boolean expunge = false;
+            try {
+                boolean keywords = folder.getPermanentFlags().contains(Flags.Flag.USER);
+                Message[] messages = folder.getMessages();
+                FetchProfile profile = new FetchProfile();
+                profile.add(FetchProfile.Item.FLAGS);
+                folder.fetch(messages, profile);
+                int handed = 0;
+                for (Message message : messages) {
+                    if (handed >= max) {
+                        break;
+                    }
+                    Flags flags = message.getFlags();
+                    if (flags.contains(Flags.Flag.DELETED) || flags.contains(SKIPPED_KEYWORD)
+                            || (!keywords && flags.contains(Flags.Flag.FLAGGED) && account.protocol().equals("imap"))) {
+                        continue;
+                    }
+                    handed++;
+                    if (reader.read(message) == Outcome.HANDLED) {
+                        message.setFlag(Flags.Flag.DELETED, true);
+                        expunge = true;
+                    } else if (account.protocol().equals("imap")) {
+                        if (keywords) {
+                            message.setFlags(new Flags(SKIPPED_KEYWORD), true);
+                        } else {
+                            message.setFlag(Flags.Flag.FLAGGED, true);
+                        }
+                    }
+                }
+                return handed;
+            } finally {
+                folder.close(expunge);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private static Properties properties(Account account) {
+        Properties props = new Properties();
+        String timeout = Long.toString(account.timeout().toMillis());
+        for (String protocol : new String[] {account.protocol(), account.protocol() + "s"}) {
+            String p = "mail." + protocol + ".";
+            props.put(p + "connectiontimeout", timeout);
+            props.put(p + "timeout", timeout);
+            props.put(p + "writetimeout", timeout);
+            props.put(p + "ssl.checkserveridentity", "true");
+        }
+        if (account.security() == Settings.SmtpSecurity.STARTTLS) {
+            props.put("mail." + account.protocol() + ".starttls.enable", "true");
+            props.put("mail." + account.protocol() + ".starttls.required", "true");
+        }
+        return props;
+    }
+}

@@ -1,0 +1,168 @@
+package org.paperboy.testing;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A small real SMTP server on 127.0.0.1 for replies GreenMail cannot give: a chosen reply per
+ * recipient (451, 550, ...) and connections closed after a number of messages. Records every
+ * accepted message with its envelope.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+
+    /** One accepted message. */
+    public record Received(String mailFrom, String recipient, String data, int connection) {
+    }
+
+    private final ServerSocket server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 Ok";
+    private volatile int closeAfterMessages;
+
+    public ScriptedSmtpServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "scripted-smtp");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** The reply to RCPT TO for each recipient address, e.g. {@code "451 4.7.1 Try again later"}. */
+    public ScriptedSmtpServer replyToRecipient(Function<String, String> reply) {
+        this.rcptReply = reply;
+        return this;
+    }
+
+    /** Closes each connection right after accepting this many messages on it (0: never). */
+    public ScriptedSmtpServer closeAfterMessages(int count) {
+        this.closeAfterMessages = count;
+        return this;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public List<String> recipients() {
+        return received.stream().map(Received::recipient).toList();
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                sockets.add(socket);
+                int number = connections.incrementAndGet();
+                Thread session = new Thread(() -> serve(socket, number), "scripted-smtp-" + number);
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket, int connection) {
+        try (socket) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            reply(out, "220 scripted ESMTP");
+            String from = null;
+            List<String> rcpts = new ArrayList<>();
+            int accepted = 0;
+            String line;
+            while ((line = in.readLine()) != null) {
+                String upper = line.toUpperCase(Locale.ROOT);
+                if (upper.startsWith("EHLO")) {
+                    reply(out, "250-scripted\r\n250-8BITMIME\r\n250 SIZE 10000000");
+                } else if (upper.startsWith("HELO")) {
+                    reply(out, "250 scripted");
+                } else if (upper.startsWith("MAIL FROM:")) {
+                    from = address(line.substring(10));
+                    rcpts.clear();
+                    reply(out, "250 2.1.0 Ok");
+                } else if (upper.startsWith("RCPT TO:")) {
+                    String rcpt = address(line.substring(8));
+                    String answer = rcptReply.apply(rcpt);
+                    if (answer.startsWith("2")) {
+                        rcpts.add(rcpt);
+                    }
+                    reply(out, answer);
+                } else if (upper.equals("DATA")) {
+                    if (rcpts.isEmpty()) {
+                        reply(out, "554 5.5.1 No valid recipients");
+                        continue;
+                    }
+                    reply(out, "354 End data with <CR><LF>.<CR><LF>");
+                    ByteArrayOutputStream data = new ByteArrayOutputStream();
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        data.writeBytes((line.startsWith("..") ? line.substring(1) : line).getBytes(StandardCharsets.ISO_8859_1));
+                        data.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    for (String rcpt : rcpts) {
+                        received.add(new Received(from, rcpt, data.toString(StandardCharsets.UTF_8), connection));
+                    }
+                    rcpts.clear();
+                    reply(out, "250 2.0.0 Ok: queued as " + connection + "." + (++accepted));
+                    if (closeAfterMessages > 0 && accepted >= closeAfterMessages) {
+                        return; // hang up without a word, as servers with a per-connection cap do
+                    }
+                } else if (upper.startsWith("RSET")) {
+                    rcpts.clear();
+                    reply(out, "250 2.0.0 Ok");
+                } else if (upper.startsWith("NOOP")) {
+                    reply(out, "250 2.0.0 Ok");
+                } else if (upper.startsWith("QUIT")) {
+                    reply(out, "221 2.0.0 Bye");
+                    return;
+                } else {
+                    reply(out, "502 5.5.2 Command not recognised");
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private static String address(String arg) {
+        String a = arg.strip();
+        int lt = a.indexOf('<');
+        int gt = a.indexOf('>');
+        return lt >= 0 && gt > lt ? a.substring(lt + 1, gt) : a.split(" ")[0];
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
