@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import org.paperboy.config.ConfigException;
 import org.paperboy.config.SettingKey;
 import org.paperboy.config.Settings;
+import org.paperboy.delivery.BouncePoller;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.DigestPreview;
 import org.paperboy.delivery.Edition;
@@ -17,6 +18,7 @@ import org.paperboy.delivery.SendMode;
 import org.paperboy.delivery.Sleeper;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Newsletter;
+import org.paperboy.mail.BounceMailbox;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.SmtpMailTransport;
 import org.paperboy.papers.PaperRepository;
@@ -164,6 +166,22 @@ public final class Paperboy implements AutoCloseable {
                 settings.digest().size());
     }
 
+    /**
+     * Reads the bounce mailbox, when one is configured.
+     *
+     * @throws ConfigException when {@code PAPERBOY_BOUNCE_MAILBOX_HOST} is not set
+     */
+    public BouncePoller bouncePoller() {
+        Settings.Bounces b = settings.bounces();
+        if (!b.enabled()) {
+            throw new ConfigException(SettingKey.BOUNCE_MAILBOX_HOST.envName(), null,
+                    "the host of the mailbox that receives bounces (and PAPERBOY_BOUNCE_ADDRESS pointing at it)");
+        }
+        BounceMailbox mailbox = new BounceMailbox(new BounceMailbox.Account(b.protocol(), b.host(), b.port(),
+                b.username(), b.password(), b.security(), b.folder(), settings.smtp().timeout()));
+        return new BouncePoller(mailbox, database, subscribers, links().signer(), b.softBounceLimit(), clock);
+    }
+
     /** The edition sender; needs the link secret. */
     public synchronized EditionSender sender() {
         if (sender == null) {
@@ -175,7 +193,8 @@ public final class Paperboy implements AutoCloseable {
 
     /** The scheduler with Paperboy's jobs, in standby until started. */
     public Scheduling scheduling(Runnable ingest) {
-        return Scheduling.create(database, settings.digest(), clock, new Scheduling.Jobs() {
+        String bounceCron = settings.bounces().enabled() ? settings.bounces().pollCron() : null;
+        return Scheduling.create(database, settings.digest(), bounceCron, clock, new Scheduling.Jobs() {
             @Override
             public void sendDigest() {
                 EditionSender s = sender();
@@ -190,6 +209,18 @@ public final class Paperboy implements AutoCloseable {
             @Override
             public void retryDeferred() {
                 sender().retryDue();
+            }
+
+            @Override
+            public void pollBounces() {
+                if (settings.bounces().enabled()) {
+                    try {
+                        bouncePoller().pollOnce();
+                    } catch (jakarta.mail.MessagingException e) {
+                        throw new IllegalStateException("cannot read the bounce mailbox at " + settings.bounces().host()
+                                + ": " + e.getMessage(), e);
+                    }
+                }
             }
 
             @Override

@@ -20,6 +20,7 @@ public record Settings(
         Ranking ranking,
         Sending sending,
         Brand brand,
+        Bounces bounces,
         String logLevel) {
 
     public static final java.util.List<String> LOG_LEVELS = java.util.List.of("error", "warn", "info", "debug");
@@ -64,6 +65,14 @@ public record Settings(
      */
     public record Brand(String accentColor, String logoUrl, String intro, String subject) {
         public static final List<String> SUBJECT_PLACEHOLDERS = List.of("{name}", "{date}", "{title}", "{count}");
+    }
+
+    /** The bounce mailbox; {@code host} empty means no polling. */
+    public record Bounces(String host, String protocol, int port, SmtpSecurity security, String username,
+                          String password, String folder, String pollCron, int softBounceLimit) {
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
     }
 
     public record Sources(List<String> enabled, URI huggingFaceUrl, URI arxivUrl, String arxivQuery,

@@ -160,6 +160,11 @@ public final class SettingsLoader {
                         duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)),
                 new Settings.Brand(accentColor(), optionalHttpUrl(SettingKey.LOGO_URL), text(SettingKey.INTRO),
                         subject()),
+                new Settings.Bounces(text(SettingKey.BOUNCE_MAILBOX_HOST), mailboxProtocol(),
+                        integer(SettingKey.BOUNCE_MAILBOX_PORT, 1, 65535), security(SettingKey.BOUNCE_MAILBOX_SECURITY),
+                        text(SettingKey.BOUNCE_MAILBOX_USERNAME), text(SettingKey.BOUNCE_MAILBOX_PASSWORD),
+                        required(SettingKey.BOUNCE_MAILBOX_FOLDER, ""), required(SettingKey.BOUNCE_POLL_CRON, ""),
+                        integer(SettingKey.SOFT_BOUNCE_LIMIT, 1, 100)),
                 logLevel());
     }
 
@@ -263,6 +268,15 @@ public final class SettingsLoader {
         }
         if (!MailboxSyntax.isBareAddress(value.replace("TOKEN", "x"))) {
             throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
+        }
+        return value;
+    }
+
+    private String mailboxProtocol() {
+        SettingKey key = SettingKey.BOUNCE_MAILBOX_PROTOCOL;
+        String value = text(key).toLowerCase(Locale.ROOT);
+        if (!value.equals("imap") && !value.equals("pop3")) {
+            throw new ConfigException(key.envName(), value(key), "imap or pop3");
         }
         return value;
     }

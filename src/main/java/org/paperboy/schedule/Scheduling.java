@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * Quartz, set up on the application's database (JDBC job store, clustered so that several
  * {@code serve} processes on one PostgreSQL fire each run once), with three jobs:
  * the digest on {@code PAPERBOY_DIGEST_CRON}, the ingest on {@code PAPERBOY_INGEST_CRON},
- * and a retry of deferred deliveries every five minutes.
+ * a retry of deferred deliveries every five minutes, and, when a bounce mailbox is configured,
+ * the bounce poller on {@code PAPERBOY_BOUNCE_POLL_CRON}.
  *
  * <p>Misfire rule: Quartz itself never replays a missed digest run. On start, if the latest
  * scheduled digest time has passed today (in the newsletter's time zone) and today's edition
@@ -56,6 +57,7 @@ public final class Scheduling implements AutoCloseable {
     public static final JobKey DIGEST = JobKey.jobKey("digest", "paperboy");
     public static final JobKey INGEST = JobKey.jobKey("ingest", "paperboy");
     public static final JobKey RETRY = JobKey.jobKey("retry", "paperboy");
+    public static final JobKey BOUNCES = JobKey.jobKey("bounces", "paperboy");
     static final int RETRY_MINUTES = 5;
 
     private final Scheduler scheduler;
@@ -70,6 +72,9 @@ public final class Scheduling implements AutoCloseable {
         void ingest();
 
         void retryDeferred();
+
+        /** Reads the bounce mailbox (does nothing when none is configured). */
+        void pollBounces();
 
         /** Whether the edition of {@code date} still needs a run (none exists, or it is unfinished). */
         boolean editionNeedsRun(LocalDate date);
@@ -88,8 +93,15 @@ public final class Scheduling implements AutoCloseable {
      * @throws ConfigException when a cron expression is not valid
      */
     public static Scheduling create(Database database, Settings.Digest digest, Clock clock, Jobs jobs) {
+        return create(database, digest, null, clock, jobs);
+    }
+
+    /** As {@link #create(Database, Settings.Digest, Clock, Jobs)}, with the bounce poller on {@code bounceCron} if not null. */
+    public static Scheduling create(Database database, Settings.Digest digest, String bounceCron, Clock clock, Jobs jobs) {
         CronExpression digestCron = cron(SettingKey.DIGEST_CRON, digest.cron(), digest.timezone());
         CronExpression ingestCron = cron(SettingKey.INGEST_CRON, digest.ingestCron(), digest.timezone());
+        CronExpression bouncesCron = bounceCron == null ? null
+                : cron(SettingKey.BOUNCE_POLL_CRON, bounceCron, digest.timezone());
         String dataSourceName = "paperboy-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new ConnectionProvider() {
             @Override
@@ -124,7 +136,7 @@ public final class Scheduling implements AutoCloseable {
             StdSchedulerFactory factory = new StdSchedulerFactory(props);
             Scheduler scheduler = factory.getScheduler();
             Map<JobKey, Runnable> actions = Map.of(DIGEST, jobs::sendDigest, INGEST, jobs::ingest,
-                    RETRY, jobs::retryDeferred);
+                    RETRY, jobs::retryDeferred, BOUNCES, jobs::pollBounces);
             scheduler.setJobFactory((bundle, s) -> {
                 JobKey key = bundle.getJobDetail().getKey();
                 Runnable action = actions.get(key);
@@ -140,6 +152,12 @@ public final class Scheduling implements AutoCloseable {
                     .withMisfireHandlingInstructionDoNothing());
             scheduling.store(RETRY, SimpleScheduleBuilder.repeatMinutelyForever(RETRY_MINUTES)
                     .withMisfireHandlingInstructionNextWithRemainingCount());
+            if (bouncesCron != null) {
+                scheduling.store(BOUNCES, CronScheduleBuilder.cronSchedule(bouncesCron)
+                        .withMisfireHandlingInstructionDoNothing());
+            } else {
+                scheduler.deleteJob(BOUNCES);
+            }
             return scheduling;
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the scheduler: " + e.getMessage(), e);
