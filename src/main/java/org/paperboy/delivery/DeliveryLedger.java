@@ -69,16 +69,6 @@ public final class DeliveryLedger {
         this.database = database;
         this.clock = clock;
         this.claimTimeout = claimTimeout;
-        if (database.vendor() == Database.Vendor.H2) {
-            // H2 writes commits to its file up to 500 ms late by default: a hard kill would forget the
-            // messages marked sent in that window and send them again on the next run
-            database.withConnection(connection -> {
-                try (var statement = connection.createStatement()) {
-                    statement.execute("SET WRITE_DELAY 0");
-                }
-                return null;
-            });
-        }
     }
 
     /**
@@ -185,7 +175,7 @@ public final class DeliveryLedger {
                              Instant runStartedAt) {
         Instant now = clock.instant();
         Instant aliveSince = now.minus(claimTimeout);
-        // one commit for the whole batch: every commit is written through to the file (see the constructor)
+        // one commit for the whole batch: on H2 every commit is written through to the file (see Database.open)
         return database.inTransaction(connection -> {
             List<Claim> candidates = new ArrayList<>();
             List<Long> inactive = new ArrayList<>();

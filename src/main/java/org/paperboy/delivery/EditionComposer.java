@@ -1,5 +1,6 @@
 package org.paperboy.delivery;
 
+import org.paperboy.mail.Mailboxes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -113,7 +114,7 @@ public final class EditionComposer {
 
         private String envelopeFrom(DeliveryLedger.Claim claim) {
             if (mail.bounceAddress().isEmpty()) {
-                return MailAddresses.bare(mail.from());
+                return Mailboxes.bare(mail.from());
             }
             return mail.bounceAddress().replace("TOKEN", links.bounceToken(claim.deliveryId()));
         }

@@ -1,5 +1,6 @@
 package org.paperboy.delivery;
 
+import org.paperboy.mail.Mailboxes;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public final class EditionSender {
         this.transports = transports;
         this.sending = sending;
         this.digest = digest;
-        this.messageIdDomain = MailAddresses.domain(mailFrom);
+        this.messageIdDomain = Mailboxes.domain(mailFrom);
         this.clock = clock;
         this.sleeper = sleeper;
     }

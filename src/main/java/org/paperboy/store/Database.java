@@ -55,7 +55,25 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot migrate the database: " + firstLine(e.getMessage()), e);
         }
+        if (vendor == Vendor.H2) {
+            durableCommits(dataSource);
+        }
         return new Database(dataSource, vendor);
+    }
+
+    /**
+     * H2 writes commits to its file up to 500 ms late by default: a hard kill would forget what
+     * was committed in that window, such as deliveries marked sent, and they would go out again.
+     * The setting is database-wide and lasts while the database is open.
+     */
+    private static void durableCommits(HikariDataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET WRITE_DELAY 0");
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new StoreException("cannot make H2 write commits at once: " + firstLine(e.getMessage()), e);
+        }
     }
 
     public DataSource dataSource() {

@@ -1,7 +1,5 @@
 package org.paperboy.subscriptions;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -14,6 +12,7 @@ import org.paperboy.mail.BodyTemplate;
 import org.paperboy.mail.Letter;
 import org.paperboy.mail.LetterWriter;
 import org.paperboy.mail.MailTransport;
+import org.paperboy.mail.Mailboxes;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
 import org.paperboy.templates.TemplateSet;
@@ -88,7 +87,7 @@ public final class ConfirmationMailer {
         String html = rendered.html();
         String text = rendered.text();
         String subject = rendered.subject();
-        String from = bare(mail.from());
+        String from = Mailboxes.bare(mail.from());
         String messageId = "<confirm." + UUID.randomUUID() + from.substring(from.lastIndexOf('@')) + ">";
         Letter letter = new Letter(mail.from(), mail.replyTo(), email, subject,
                 ZonedDateTime.ofInstant(clock.instant(), zone), messageId, List.of(Map.entry("Auto-Submitted", "auto-generated")));
@@ -106,13 +105,5 @@ public final class ConfirmationMailer {
         }
         log.warn("event=confirmation_not_sent kind={} reply=\"{}\"", kind, result.reply());
         return false;
-    }
-
-    private static String bare(String mailbox) {
-        try {
-            return new InternetAddress(mailbox, true).getAddress();
-        } catch (AddressException e) {
-            throw new IllegalArgumentException("not a valid address: " + mailbox, e);
-        }
     }
 }

@@ -19,6 +19,8 @@ public final class LinkSigner {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final SecretKeySpec key;
+    /** Mac instances are not thread-safe and costly to look up: one per thread, keyed once. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public LinkSigner(String secret) {
         if (secret == null || secret.isEmpty()) {
@@ -109,10 +111,14 @@ public final class LinkSigner {
     }
 
     private byte[] mac(byte[] payload) {
+        return macs.get().doFinal(payload);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(payload);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

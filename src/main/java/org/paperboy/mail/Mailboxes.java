@@ -1,15 +1,15 @@
-package org.paperboy.delivery;
+package org.paperboy.mail;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /** The bare address and domain of a configured mailbox such as {@code Name <news@example.org>}. */
-final class MailAddresses {
+public final class Mailboxes {
 
-    private MailAddresses() {
+    private Mailboxes() {
     }
 
-    static String bare(String mailbox) {
+    public static String bare(String mailbox) {
         try {
             return new InternetAddress(mailbox, true).getAddress();
         } catch (AddressException e) {
@@ -17,7 +17,7 @@ final class MailAddresses {
         }
     }
 
-    static String domain(String mailbox) {
+    public static String domain(String mailbox) {
         String bare = bare(mailbox);
         return bare.substring(bare.lastIndexOf('@') + 1);
     }
