@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.paperboy.delivery.ProgressListener;
 import org.paperboy.delivery.SendMode;
@@ -22,25 +17,7 @@ import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.ErasedAddresses;
 import org.paperboy.subscriptions.SubscriberStatus;
 
-class AdminApiTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path dir;
-
-    WebHarness web;
-
-    @BeforeEach
-    void start() {
-        web = WebHarness.start(dir, greenMail);
-    }
-
-    @AfterEach
-    void stop() {
-        web.close();
-    }
+class AdminApiTest extends WebTestBase {
 
     static JsonNode json(HttpResponse<String> r) {
         try {

@@ -3,21 +3,14 @@ package org.paperboy.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.paperboy.delivery.ProgressListener;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.subscriptions.SubscriberStatus;
@@ -25,26 +18,9 @@ import org.paperboy.testing.SamplePapers;
 import org.w3c.dom.Document;
 
 /** The edition web view, the Atom feed, /health and /metrics. */
-class EditionsAndOperationsTest {
+class EditionsAndOperationsTest extends WebTestBase {
 
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path dir;
-
-    WebHarness web;
     final LocalDate today = LocalDate.parse("2026-11-26");
-
-    @BeforeEach
-    void start() {
-        web = WebHarness.start(dir, greenMail);
-    }
-
-    @AfterEach
-    void stop() {
-        web.close();
-    }
 
     @Test
     void sentEditionHasAWebViewLinkedFromTheEmailAndPaperTextIsEscaped() {

@@ -2,43 +2,18 @@ package org.paperboy.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Frequency;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 
-class PreviewTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path dir;
-
-    WebHarness web;
-
-    @BeforeEach
-    void start() {
-        web = WebHarness.start(dir, greenMail);
-    }
-
-    @AfterEach
-    void stop() {
-        web.close();
-    }
+class PreviewTest extends WebTestBase {
 
     @Test
     void needsTheAdminTokenAndInvitesABrowserToSignIn() {

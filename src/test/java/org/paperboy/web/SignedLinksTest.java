@@ -2,18 +2,11 @@ package org.paperboy.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.paperboy.delivery.ProgressListener;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.delivery.SendReport;
@@ -21,25 +14,7 @@ import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 
 /** Confirm and unsubscribe links: the happy paths, one-click, and every way a link can be wrong. */
-class SignedLinksTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path dir;
-
-    WebHarness web;
-
-    @BeforeEach
-    void start() {
-        web = WebHarness.start(dir, greenMail);
-    }
-
-    @AfterEach
-    void stop() {
-        web.close();
-    }
+class SignedLinksTest extends WebTestBase {
 
     private String confirmLink(String email) {
         web.subscribe(email);

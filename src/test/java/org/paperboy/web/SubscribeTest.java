@@ -4,42 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.paperboy.web.WebHarness.fields;
 
-import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 
-class SubscribeTest {
-
-    @RegisterExtension
-    static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
-
-    @TempDir
-    Path dir;
-
-    WebHarness web;
-
-    @BeforeEach
-    void start() {
-        web = WebHarness.start(dir, greenMail);
-    }
-
-    @AfterEach
-    void stop() {
-        web.close();
-    }
+class SubscribeTest extends WebTestBase {
 
     @Test
     void homePageIsALabelledFormWithAHoneypotAndNoAssetsFromOtherHosts() {
