@@ -37,8 +37,9 @@ final class SendCommand implements Callable<Integer> {
             LocalDate day = date != null ? date : sender.today();
             if (dryRun) {
                 EditionSender.DryRun dry = sender.dryRun(day);
-                out.printf("Dry run for %s: %d papers, %d active subscribers, edition %s; nothing sent.%n",
-                        day, dry.papers(), dry.activeSubscribers(), dry.editionExists() ? "exists" : "not created yet");
+                out.printf("Dry run for %s: %d papers, %d active subscribers, edition %s; %d digests rendered; nothing"
+                        + " sent or stored.%nSubject: %s%n", day, dry.papers(), dry.activeSubscribers(),
+                        dry.editionExists() ? "exists" : "not created yet", dry.digestsRendered(), dry.subject());
                 return Main.OK;
             }
             Thread shutdown = new Thread(sender::requestStop, "send-shutdown");

@@ -53,7 +53,12 @@ public final class EditionComposer {
      * stops the edition instead of reaching an inbox half-rendered.
      */
     public Prepared prepare(Edition edition, List<DeliveryLedger.Variant> variants) {
-        Map<Edition.Selection, List<RankedPaper>> rankings = rankings(edition);
+        return prepare(edition, rankings(edition), variants);
+    }
+
+    /** As {@link #prepare(Edition, List)}, with the rankings given (an edition not stored yet, for a dry run). */
+    public Prepared prepare(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings,
+                            List<DeliveryLedger.Variant> variants) {
         Prepared prepared = new Prepared(edition, rankings);
         for (DeliveryLedger.Variant variant : variants) {
             prepared.body(variant.selection(), variant.size());
@@ -94,6 +99,11 @@ public final class EditionComposer {
 
         public Edition edition() {
             return edition;
+        }
+
+        /** The subject line of one variant's digest. */
+        public String subject(Edition.Selection selection, int size) {
+            return body(selection, size).subject();
         }
 
         /** The message for one claimed delivery. */

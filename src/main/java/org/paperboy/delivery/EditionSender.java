@@ -23,6 +23,7 @@ import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
 import org.paperboy.papers.RankedPaper;
+import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.templates.TemplateException;
@@ -96,14 +97,32 @@ public final class EditionSender {
 
     /** What a send would do, without writing anything or sending: renders every digest too. */
     public DryRun dryRun(LocalDate date) {
-        Edition edition = editions.find(date).orElse(null);
-        Map<Edition.Selection, List<RankedPaper>> rankings = edition != null ? composer.rankings(edition) : planner.chooseNow();
-        return new DryRun(date, edition != null, rankings.get(Edition.Selection.DAILY).size(),
-                subscribers.countByStatus().get(SubscriberStatus.ACTIVE));
+        Edition stored = editions.find(date).orElse(null);
+        Map<Edition.Selection, List<RankedPaper>> rankings = stored != null ? composer.rankings(stored) : planner.chooseNow();
+        Instant now = clock.instant();
+        Edition edition = stored != null ? stored : new Edition(0, date, Edition.Status.SENDING, now, now, null, null);
+        // every digest a subscriber could be due: both rankings at the default size and every size one can choose
+        List<DeliveryLedger.Variant> variants = new ArrayList<>();
+        for (Edition.Selection selection : Edition.Selection.values()) {
+            variants.add(new DeliveryLedger.Variant(selection, digest.size()));
+            for (int size = Preferences.MIN_SIZE; size <= Preferences.MAX_SIZE; size++) {
+                variants.add(new DeliveryLedger.Variant(selection, size));
+            }
+        }
+        EditionComposer.Prepared prepared;
+        try {
+            prepared = composer.prepare(edition, rankings, variants);
+        } catch (TemplateException e) {
+            throw new EditionFailedException("edition " + date + " would not start: " + e.getMessage(), e);
+        }
+        return new DryRun(date, stored != null, rankings.get(Edition.Selection.DAILY).size(),
+                subscribers.countByStatus().get(SubscriberStatus.ACTIVE), variants.size(),
+                prepared.subject(Edition.Selection.DAILY, digest.size()));
     }
 
-    /** The outcome of {@link #dryRun}. */
-    public record DryRun(LocalDate date, boolean editionExists, int papers, int activeSubscribers) {
+    /** The outcome of {@link #dryRun}: what would go out, rendered but not sent. */
+    public record DryRun(LocalDate date, boolean editionExists, int papers, int activeSubscribers, int digestsRendered,
+                         String subject) {
     }
 
     /**

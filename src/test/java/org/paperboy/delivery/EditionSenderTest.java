@@ -173,6 +173,27 @@ class EditionSenderTest {
         assertThat(paperboy.editions().find(date).orElseThrow().status()).isEqualTo(Edition.Status.SENT);
     }
 
+    @Test
+    void aDryRunRendersEveryDigestAndSendsAndStoresNothing() throws Exception {
+        subscribe("ada@example.org", "alan@example.org");
+        LocalDate date = LocalDate.parse("2026-11-26");
+
+        EditionSender.DryRun dry = paperboy.sender().dryRun(date);
+
+        assertThat(dry.activeSubscribers()).isEqualTo(2);
+        assertThat(dry.papers()).isEqualTo(12);
+        assertThat(dry.digestsRendered()).isEqualTo(44);
+        assertThat(dry.subject()).isEqualTo("Paperboy daily papers · 26 Nov 2026: Paper number 1");
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+        assertThat(paperboy.editions().find(date)).isEmpty();
+
+        java.nio.file.Files.createDirectories(dir.resolve("templates"));
+        java.nio.file.Files.writeString(dir.resolve("templates/digest.txt"), "[(${papers[30].title})]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> paperboy.sender().dryRun(date))
+                .isInstanceOf(EditionFailedException.class).hasMessageContaining("digest.txt");
+        assertThat(paperboy.editions().find(date)).isEmpty();
+    }
+
     static String recipient(Message m) {
         try {
             return m.getRecipients(Message.RecipientType.TO)[0].toString();
