@@ -76,6 +76,27 @@ public final class DeliveryLedger {
      * for this edition yet. Returns the number of rows added.
      */
     public int enqueue(Edition edition, int defaultSize, String messageIdSuffix) {
+        long[] range = database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "select min(id), max(id) from subscribers where status = 'active'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+        int added = 0;
+        // slices of the id range, each its own statement and commit: one huge transaction costs more
+        // than its parts on H2, and holds every new row in memory until it commits
+        for (long from = range[0]; from <= range[1] && range[1] > 0; from += ENQUEUE_SLICE) {
+            added += enqueueSlice(edition, defaultSize, messageIdSuffix, from, from + ENQUEUE_SLICE - 1);
+        }
+        return added;
+    }
+
+    /** Subscriber ids per statement when queueing an edition. */
+    static final long ENQUEUE_SLICE = 5_000;
+
+    private int enqueueSlice(Edition edition, int defaultSize, String messageIdSuffix, long fromId, long toId) {
         LocalDate date = edition.date();
         String sql = """
                 insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
@@ -83,7 +104,8 @@ public final class DeliveryLedger {
                 select ?, s.id, 'queued', case when s.frequency = 'weekly' then 'weekly' else 'daily' end,
                     coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>', 0, ?
                 from subscribers s
-                where s.status = 'active'
+                where s.id between ? and ?
+                  and s.status = 'active'
                   and (s.paused_until is null or s.paused_until <= ?)
                   and (s.frequency = 'daily' or s.weekly_day = ?)
                   and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = s.id)""";
@@ -97,6 +119,8 @@ public final class DeliveryLedger {
                         ps.setString(i++, date.toString());
                         ps.setString(i++, messageIdSuffix);
                         setInstant(ps, i++, clock.instant());
+                        ps.setLong(i++, fromId);
+                        ps.setLong(i++, toId);
                         setDate(ps, i++, date);
                         ps.setString(i++, date.getDayOfWeek().name());
                         ps.setLong(i, edition.id());

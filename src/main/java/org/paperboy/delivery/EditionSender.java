@@ -135,7 +135,9 @@ public final class EditionSender {
         long startNanos = System.nanoTime();
         Instant runStartedAt = clock.instant();
         Edition edition = edition(date);
+        long enqueueStart = System.nanoTime();
         int added = ledger.enqueue(edition, digest.size(), messageIdSuffix(edition));
+        long enqueueMillis = (System.nanoTime() - enqueueStart) / 1_000_000;
         EditionComposer.Prepared prepared;
         try {
             prepared = composer.prepare(edition, ledger.pendingVariants(edition.id()));
@@ -155,7 +157,8 @@ public final class EditionSender {
             return new SendReport(date, edition.id(), 0, 0, failed, 0, ledger.progress(edition.id()),
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
         }
-        log.info("event=edition_send_started date={} edition={} queued_now={} mode={}", date, edition.id(), added, mode);
+        log.info("event=edition_send_started date={} edition={} queued_now={} queue_millis={} mode={}", date,
+                edition.id(), added, enqueueMillis, mode);
         Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
         String stoppedBecause = run.execute();
         finishIfDone(edition);
@@ -200,7 +203,8 @@ public final class EditionSender {
         private final Instant cutoff;
         private final ProgressListener progress;
         private final String senderId = senderId();
-        private final BlockingQueue<DeliveryLedger.Claim> queue;
+        /** Whole claimed batches go to the workers: one hand-off per batch, not per message. */
+        private final BlockingQueue<List<DeliveryLedger.Claim>> queue;
         private final RateLimiter rateLimiter = new RateLimiter(sending.ratePerSecond());
         private final AtomicInteger sent = new AtomicInteger();
         private final AtomicInteger deferred = new AtomicInteger();
@@ -220,7 +224,7 @@ public final class EditionSender {
             this.startedAt = startedAt;
             this.cutoff = cutoff;
             this.progress = progress;
-            this.queue = new ArrayBlockingQueue<>(CLAIM_BATCH * 2);
+            this.queue = new ArrayBlockingQueue<>(sending.connections());
         }
 
         String execute() {
@@ -263,17 +267,15 @@ public final class EditionSender {
                         continue;
                     }
                     waitingSince = 0;
-                    for (DeliveryLedger.Claim claim : batch) {
-                        while (!queue.offer(claim, 100, TimeUnit.MILLISECONDS)) {
-                            if (stopping()) {
-                                break;
-                            }
+                    while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                        if (stopping()) {
+                            break;
                         }
-                        long now = System.nanoTime();
-                        if (now - lastReport > 1_000_000_000L) {
-                            progress.onProgress(done(), total, done() / ((now - start) / 1e9));
-                            lastReport = now;
-                        }
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastReport > 1_000_000_000L) {
+                        progress.onProgress(done(), total, done() / ((now - start) / 1e9));
+                        lastReport = now;
                     }
                 }
             } catch (InterruptedException e) {
@@ -309,14 +311,16 @@ public final class EditionSender {
         private void work() {
             try (MailTransport transport = transports.open()) {
                 while (true) {
-                    DeliveryLedger.Claim claim = queue.take();
-                    if (claim == POISON) {
+                    List<DeliveryLedger.Claim> batch = queue.take();
+                    if (batch == POISON) {
                         return;
                     }
-                    if (stopping()) {
-                        continue; // released in bulk at the end
+                    for (DeliveryLedger.Claim claim : batch) {
+                        if (stopping()) {
+                            break; // the rest is released in bulk at the end
+                        }
+                        deliver(transport, claim);
                     }
-                    deliver(transport, claim);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -403,8 +407,8 @@ public final class EditionSender {
         }
     }
 
-    private static final DeliveryLedger.Claim POISON =
-            new DeliveryLedger.Claim(-1, -1, "", "", Edition.Selection.DAILY, 0, 0);
+    /** Tells a worker to stop; compared by identity. */
+    private static final List<DeliveryLedger.Claim> POISON = new ArrayList<>();
 
     private static String senderId() {
         String pid = ManagementFactory.getRuntimeMXBean().getName();
