@@ -38,7 +38,10 @@ final class QuotedPrintable {
                 continue;
             }
             boolean lineEndFollows = i + 1 == in.length || in[i + 1] == '\n' || in[i + 1] == '\r';
-            boolean literal = (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !lineEndFollows);
+            // a dot opening a line is encoded too: SMTP would take "\r\n.\r\n" for the end of the data,
+            // and without such lines the message needs no dot-stuffing on the way out
+            boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
+                    || ((b == ' ' || b == '\t') && !lineEndFollows);
             int width = literal ? 1 : 3;
             // keep room for the '=' of a soft break at the end of each line
             if (column + width > MAX_LINE - 1) {

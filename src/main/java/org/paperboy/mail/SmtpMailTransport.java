@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.URLName;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
@@ -63,6 +64,9 @@ public final class SmtpMailTransport implements MailTransport {
             disconnect();
             return new SendResult.Deferred(-1, "cannot connect to " + where() + ": " + describe(e));
         }
+        if (transport instanceof PreEncodedSmtpTransport direct) {
+            return sendDirect(direct, message);
+        }
         try {
             EncodedMessage encoded = new EncodedMessage(session, message);
             transport.sendMessage(encoded, new InternetAddress[] {recipient});
@@ -84,6 +88,32 @@ public final class SmtpMailTransport implements MailTransport {
         }
     }
 
+    private SendResult sendDirect(PreEncodedSmtpTransport direct, OutgoingMessage message) {
+        try {
+            PreEncodedSmtpTransport.Reply reply;
+            try {
+                reply = direct.sendPreEncoded(message.envelopeFrom(), message.recipient(), message.content());
+            } catch (PreEncodedSmtpTransport.NothingSentException stale) {
+                if (sentOnConnection == 0) {
+                    throw stale;
+                }
+                // a kept connection the server dropped while idle: once more on a fresh one
+                disconnect();
+                ensureConnected();
+                reply = ((PreEncodedSmtpTransport) transport).sendPreEncoded(message.envelopeFrom(),
+                        message.recipient(), message.content());
+            }
+            if (reply.stage() == PreEncodedSmtpTransport.Stage.END && reply.code() == 250) {
+                sentOnConnection++;
+                return new SendResult.Accepted(reply.text());
+            }
+            return afterFailure(reply.code(), reply.text(), reply.stage() == PreEncodedSmtpTransport.Stage.RCPT);
+        } catch (MessagingException e) {
+            disconnect();
+            return new SendResult.Deferred(-1, "connection to " + where() + " failed: " + describe(e));
+        }
+    }
+
     private SendResult afterFailure(int code, String message, boolean atRecipient) {
         String reply = message == null ? String.valueOf(code) : message.strip();
         if (code == 421) {
@@ -96,11 +126,16 @@ public final class SmtpMailTransport implements MailTransport {
     }
 
     private void ensureConnected() throws MessagingException {
-        if (transport != null && transport.isConnected()) {
+        // Angus' isConnected() costs a NOOP round trip: a connection known to work is trusted, and
+        // one that failed was closed by disconnect()
+        if (transport instanceof PreEncodedSmtpTransport || transport != null && transport.isConnected()) {
             return;
         }
         disconnect();
-        Transport fresh = session.getTransport(smtp.security() == Settings.SmtpSecurity.TLS ? "smtps" : "smtp");
+        boolean tls = smtp.security() == Settings.SmtpSecurity.TLS;
+        Transport fresh = !tls && PreEncodedSmtpTransport.available()
+                ? new PreEncodedSmtpTransport(session, new URLName("smtp", smtp.host(), smtp.port(), null, null, null))
+                : session.getTransport(tls ? "smtps" : "smtp");
         if (smtp.authenticates()) {
             fresh.connect(smtp.host(), smtp.port(), smtp.username(), smtp.password());
         } else {

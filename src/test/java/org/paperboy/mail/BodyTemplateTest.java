@@ -1,0 +1,41 @@
+package org.paperboy.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BodyTemplateTest {
+
+    static String decode(byte[] qp) throws Exception {
+        return new String(MimeUtility.decode(new ByteArrayInputStream(qp), "quoted-printable").readAllBytes(),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void slotsAreFilledPerRecipientAndTheBodyDecodesToTheFilledText() throws Exception {
+        String rendered = "Dear " + BodyTemplate.slot("email") + ",\n" + "é ".repeat(60) + "\n.\n"
+                + ".starts with a dot\n<a href=\"" + BodyTemplate.slot("link") + "\">x</a> trailing space \n";
+        BodyTemplate html = BodyTemplate.compile(rendered, BodyTemplate.Kind.HTML);
+        Map<String, String> values = Map.of("email", "a&b@example.org", "link", "https://x.example/u?t=1&s=2");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        html.writeTo(out, values);
+
+        String encoded = out.toString(StandardCharsets.US_ASCII);
+        assertThat(encoded.lines()).allSatisfy(line -> {
+            assertThat(line.length()).isLessThanOrEqualTo(76);
+            assertThat(line).doesNotStartWith(".");
+        });
+        assertThat(encoded).doesNotContain("\n.").contains("\r\n");
+        assertThat(encoded.replace("\r\n", "")).doesNotContain("\n");
+        // the wire has CRLF line ends; the text had LF
+        assertThat(decode(out.toByteArray()).replace("\r\n", "\n")).isEqualTo(html.fill(values))
+                .contains("Dear a&amp;b@example.org,", "href=\"https://x.example/u?t=1&amp;s=2\"", "\n.\n.starts");
+        assertThat(html.slotNames()).containsExactly("email", "link");
+    }
+}
