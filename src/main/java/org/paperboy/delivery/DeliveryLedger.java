@@ -59,7 +59,8 @@ public final class DeliveryLedger {
             (d.state = 'queued'
              or (d.state = 'deferred' and (d.next_attempt_at <= ? or (? and d.updated_at < ?)))
              or (d.state = 'sending' and d.claimed_by <> ? and not exists (
-                   select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)))""";
+                   select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)
+                 and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)))""";
 
     private final Database database;
     private final Clock clock;
@@ -338,7 +339,10 @@ public final class DeliveryLedger {
                 reply, now, now);
     }
 
-    /** Marks several rows sent in one transaction (see {@link SentMarks}). */
+    /**
+     * Records several rows as sent in one transaction (see {@link SentMarks}): a narrow row each in
+     * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger.
+     */
     void markSentAll(List<SentMarks.Mark> marks) {
         if (marks.isEmpty()) {
             return;
@@ -346,19 +350,68 @@ public final class DeliveryLedger {
         Instant now = clock.instant();
         database.inTransaction(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(
-                    "update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ? where id = ?")) {
+                    "insert into delivery_sent (delivery_id, reply, sent_at) values (?, ?, ?)")) {
                 for (SentMarks.Mark mark : marks) {
                     String reply = mark.reply();
-                    ps.setString(1, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
-                    setInstant(ps, 2, now);
+                    ps.setLong(1, mark.deliveryId());
+                    ps.setString(2, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
                     setInstant(ps, 3, now);
-                    ps.setLong(4, mark.deliveryId());
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
             return null;
         });
+    }
+
+    /** Sent marks moved into the ledger per transaction. */
+    static final int FOLD_BATCH = 1000;
+
+    /**
+     * Moves sent marks into their ledger rows (state, reply, time) and drops them, in batches.
+     * Safe to run at any time and from several processes: only the marks it read are moved.
+     *
+     * @return how many rows became sent
+     */
+    public int foldSent() {
+        int total = 0;
+        while (true) {
+            int folded = database.inTransaction(connection -> {
+                List<Long> ids = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "select delivery_id from delivery_sent order by delivery_id limit " + FOLD_BATCH);
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                if (ids.isEmpty()) {
+                    return 0;
+                }
+                String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+                try (PreparedStatement update = connection.prepareStatement("""
+                        update deliveries set state = 'sent',
+                            last_reply = (select m.reply from delivery_sent m where m.delivery_id = deliveries.id),
+                            sent_at = (select m.sent_at from delivery_sent m where m.delivery_id = deliveries.id),
+                            updated_at = ?
+                        where id in (""" + in + ")");
+                     PreparedStatement delete = connection.prepareStatement(
+                             "delete from delivery_sent where delivery_id in (" + in + ")")) {
+                    setInstant(update, 1, clock.instant());
+                    for (int i = 0; i < ids.size(); i++) {
+                        update.setLong(i + 2, ids.get(i));
+                        delete.setLong(i + 1, ids.get(i));
+                    }
+                    update.executeUpdate();
+                    delete.executeUpdate();
+                }
+                return ids.size();
+            });
+            total += folded;
+            if (folded < FOLD_BATCH) {
+                return total;
+            }
+        }
     }
 
     public void markDeferred(long deliveryId, String reply, Instant nextAttemptAt) {
@@ -375,10 +428,12 @@ public final class DeliveryLedger {
 
     /** Gives rows claimed by {@code senderId} but never sent back to the queue (on a clean stop). */
     public int release(String senderId, long editionId) {
+        foldSent();
         return database.withConnection(connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
-                    update deliveries set state = 'queued', claimed_by = null, attempts = attempts - 1
-                    where edition_id = ? and claimed_by = ? and state = 'sending'""")) {
+                    update deliveries d set state = 'queued', claimed_by = null, attempts = attempts - 1
+                    where d.edition_id = ? and d.claimed_by = ? and d.state = 'sending'
+                      and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)""")) {
                 ps.setLong(1, editionId);
                 ps.setString(2, senderId);
                 return ps.executeUpdate();
@@ -417,6 +472,18 @@ public final class DeliveryLedger {
                     while (rs.next()) {
                         counts.put(State.fromDb(rs.getString(1)), rs.getInt(2));
                     }
+                }
+            }
+            // rows marked sent but not folded into the ledger yet are sent
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select count(*) from delivery_sent m join deliveries d on d.id = m.delivery_id
+                    where d.edition_id = ? and d.state = 'sending'""")) {
+                ps.setLong(1, editionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int marked = rs.getInt(1);
+                    counts.put(State.SENDING, counts.get(State.SENDING) - marked);
+                    counts.put(State.SENT, counts.get(State.SENT) + marked);
                 }
             }
             return counts;

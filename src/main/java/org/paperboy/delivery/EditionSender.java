@@ -43,6 +43,8 @@ public final class EditionSender {
     static final int CLAIM_BATCH = 50;
     /** Connection failures in a row, across workers, after which the run stops. */
     static final int UNREACHABLE_AFTER = 3;
+    /** How often the dispatcher moves "sent" marks into the ledger during a run. */
+    static final long FOLD_EVERY_NANOS = 1_000_000_000L;
     /** How stale the list of subscribers who left during the run may be before a message goes out. */
     static final long LEFT_CHECK_NANOS = 250_000_000L;
 
@@ -134,6 +136,8 @@ public final class EditionSender {
     public SendReport send(LocalDate date, SendMode mode, ProgressListener progress) {
         long startNanos = System.nanoTime();
         Instant runStartedAt = clock.instant();
+        // marks a stopped sender left behind become sent before anything could be claimed again
+        ledger.foldSent();
         Edition edition = edition(date);
         long enqueueStart = System.nanoTime();
         int added = ledger.enqueue(edition, digest.size(), messageIdSuffix(edition));
@@ -250,7 +254,12 @@ public final class EditionSender {
             long start = lastReport;
             long waitingSince = 0;
             try {
+                long lastFold = System.nanoTime();
                 while (!stopping()) {
+                    if (System.nanoTime() - lastFold > FOLD_EVERY_NANOS) {
+                        ledger.foldSent();
+                        lastFold = System.nanoTime();
+                    }
                     List<DeliveryLedger.Claim> batch = ledger.claim(editionId, senderId, CLAIM_BATCH,
                             mode == SendMode.MANUAL, startedAt);
                     if (batch.isEmpty()) {
