@@ -186,7 +186,8 @@ public final class Paperboy implements AutoCloseable {
     public synchronized EditionSender sender() {
         if (sender == null) {
             sender = new EditionSender(planner, editions, ledger, composer(), subscribers,
-                    transports, settings.sending(), settings.digest(), settings.mail().from(), clock, sleeper);
+                    transports, settings.sending(), settings.digest(), settings.mail().from(),
+                    database.localDirectory("journal"), clock, sleeper);
         }
         return sender;
     }

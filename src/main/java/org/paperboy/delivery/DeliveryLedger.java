@@ -347,7 +347,6 @@ public final class DeliveryLedger {
         if (marks.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
         database.inTransaction(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(
                     "insert into delivery_sent (delivery_id, reply, sent_at) values (?, ?, ?)")) {
@@ -355,13 +354,58 @@ public final class DeliveryLedger {
                     String reply = mark.reply();
                     ps.setLong(1, mark.deliveryId());
                     ps.setString(2, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
-                    setInstant(ps, 3, now);
+                    setInstant(ps, 3, mark.at());
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
             return null;
         });
+    }
+
+    /** Writes marks from a sent journal into their ledger rows, in one transaction; repeating it is harmless. */
+    void applySent(List<SentMarks.Mark> marks) {
+        if (marks.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        database.inTransaction(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ?
+                    where id = ? and state <> 'sent'""")) {
+                for (SentMarks.Mark mark : marks) {
+                    String reply = mark.reply();
+                    ps.setString(1, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
+                    setInstant(ps, 2, mark.at());
+                    setInstant(ps, 3, now);
+                    ps.setLong(4, mark.deliveryId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The senders whose heartbeat is newer than {@code since}. */
+    Set<String> sendersAliveSince(Instant since) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "select sender_id from delivery_senders where heartbeat_at >= ?")) {
+                setInstant(ps, 1, since);
+                Set<String> alive = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        alive.add(rs.getString(1));
+                    }
+                }
+                return alive;
+            }
+        });
+    }
+
+    Duration claimTimeout() {
+        return claimTimeout;
     }
 
     /** Sent marks moved into the ledger per transaction. */

@@ -59,12 +59,15 @@ public final class EditionSender {
     private final String messageIdDomain;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final java.util.Optional<java.nio.file.Path> journalDirectory;
     private volatile boolean stopRequested;
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
                          MailTransport.Factory transports, Settings.Sending sending, Settings.Digest digest,
-                         String mailFrom, Clock clock, Sleeper sleeper) {
+                         String mailFrom, java.util.Optional<java.nio.file.Path> journalDirectory, Clock clock,
+                         Sleeper sleeper) {
+        this.journalDirectory = journalDirectory;
         this.planner = planner;
         this.editions = editions;
         this.ledger = ledger;
@@ -138,6 +141,7 @@ public final class EditionSender {
         Instant runStartedAt = clock.instant();
         // marks a stopped sender left behind become sent before anything could be claimed again
         ledger.foldSent();
+        recoverJournals("");
         Edition edition = edition(date);
         long enqueueStart = System.nanoTime();
         int added = ledger.enqueue(edition, digest.size(), messageIdSuffix(edition));
@@ -217,7 +221,9 @@ public final class EditionSender {
         private final AtomicInteger connectionFailuresInARow = new AtomicInteger();
         private final AtomicReference<String> stopReason = new AtomicReference<>();
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
-        private final SentMarks sentMarks = new SentMarks(ledger);
+        private SentJournal journal;
+        private SentMarks sentMarks;
+        private boolean journalFailed;
         private long leftCheckedAt;
         private Set<Long> leftDeliveries = Set.of();
 
@@ -234,6 +240,14 @@ public final class EditionSender {
         String execute() {
             long editionId = prepared.edition().id();
             ledger.heartbeat(senderId);
+            if (journalDirectory.isPresent()) {
+                try {
+                    journal = SentJournal.open(journalDirectory.get(), senderId);
+                } catch (java.io.IOException e) {
+                    log.warn("event=sent_journal_unavailable dir={} reason=\"{}\"", journalDirectory.get(), e.getMessage());
+                }
+            }
+            sentMarks = new SentMarks(ledger, journal, clock);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat"));
             long beatMillis = Math.max(200, sending.claimTimeout().toMillis() / 3);
             heartbeat.scheduleAtFixedRate(() -> {
@@ -257,9 +271,12 @@ public final class EditionSender {
                 long lastFold = System.nanoTime();
                 while (!stopping()) {
                     if (System.nanoTime() - lastFold > FOLD_EVERY_NANOS) {
+                        flushJournal();
                         ledger.foldSent();
                         lastFold = System.nanoTime();
                     }
+                    // a stopped sender's journal is applied before its claims can be taken over
+                    recoverJournals(senderId);
                     List<DeliveryLedger.Claim> batch = ledger.claim(editionId, senderId, CLAIM_BATCH,
                             mode == SendMode.MANUAL, startedAt);
                     if (batch.isEmpty()) {
@@ -298,15 +315,49 @@ public final class EditionSender {
                     joinQuietly(worker);
                 }
                 heartbeat.shutdownNow();
-                // claims taken but never sent go back to the queue for the next run
-                int released = ledger.release(senderId, editionId);
-                if (released > 0) {
-                    log.info("event=claims_released count={}", released);
+                flushJournal();
+                if (journalFailed) {
+                    // the ledger does not know all that was sent: the claims stay, and the journal
+                    // is applied by the next sender before it takes them over
+                    stopReason.compareAndSet(null, "the sent journal could not be applied to the database");
+                } else {
+                    closeJournal();
+                    // claims taken but never sent go back to the queue for the next run
+                    int released = ledger.release(senderId, editionId);
+                    if (released > 0) {
+                        log.info("event=claims_released count={}", released);
+                    }
+                    ledger.retire(senderId);
                 }
-                ledger.retire(senderId);
             }
             progress.onProgress(done(), total, done() / Math.max(1e-9, (System.nanoTime() - start) / 1e9));
             return stopReason.get();
+        }
+
+        /** Moves what the journal holds into the ledger, then drops that file. */
+        private void flushJournal() {
+            if (journal == null || journalFailed) {
+                return;
+            }
+            try {
+                SentJournal.Segment segment = journal.rotate();
+                ledger.applySent(segment.marks());
+                java.nio.file.Files.deleteIfExists(segment.file());
+            } catch (java.io.IOException | RuntimeException e) {
+                journalFailed = true;
+                stopReason.compareAndSet(null, "the sent journal could not be applied: " + e.getMessage());
+                log.error("event=sent_journal_failed reason=\"{}\"", e.getMessage(), e);
+            }
+        }
+
+        private void closeJournal() {
+            if (journal != null) {
+                try {
+                    journal.close();
+                } catch (java.io.IOException e) {
+                    log.warn("event=sent_journal_close_failed reason=\"{}\"", e.getMessage());
+                }
+            }
         }
 
         private int done() {
@@ -418,6 +469,47 @@ public final class EditionSender {
 
     /** Tells a worker to stop; compared by identity. */
     private static final List<DeliveryLedger.Claim> POISON = new ArrayList<>();
+
+    /**
+     * Applies the sent journals of senders other than {@code senderId} that stopped beating:
+     * after half the claim timeout, well before their claims may be taken over, and again at every
+     * call until the files go, a claim timeout after that. Applying twice is harmless.
+     */
+    private void recoverJournals(String senderId) {
+        if (journalDirectory.isEmpty()) {
+            return;
+        }
+        try {
+            List<java.nio.file.Path> files = SentJournal.othersFiles(journalDirectory.get(), senderId);
+            if (files.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            java.util.Set<String> beating = fileSafe(ledger.sendersAliveSince(now.minus(sending.claimTimeout().dividedBy(2))));
+            java.util.Set<String> notLongGone = fileSafe(ledger.sendersAliveSince(now.minus(sending.claimTimeout().multipliedBy(2))));
+            for (java.nio.file.Path file : files) {
+                String owner = SentJournal.ownerOf(file);
+                if (beating.contains(owner)) {
+                    continue;
+                }
+                List<SentMarks.Mark> marks = SentJournal.read(file);
+                ledger.applySent(marks);
+                log.info("event=sent_journal_recovered file={} marks={}", file.getFileName(), marks.size());
+                if (!notLongGone.contains(owner)) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the sent journals in " + journalDirectory.get() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Set<String> fileSafe(java.util.Set<String> senderIds) {
+        java.util.Set<String> safe = new java.util.HashSet<>();
+        senderIds.forEach(id -> safe.add(SentJournal.fileSafe(id)));
+        return safe;
+    }
 
     private static String senderId() {
         String pid = ManagementFactory.getRuntimeMXBean().getName();

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit for "sent" marks. Each sender thread waits until its mark is in the database
+ * "Sent" marks, durable before the connection sends its next message: appended to the
+ * {@link SentJournal} when there is one, else committed to the database with group commit.
+ * Each sender thread waits until its mark is in the database
  * before it sends its next message (so a hard kill can repeat at most the one message in flight
  * per connection), but the threads waiting at the same moment share one transaction: while one
  * commit is being written the next marks gather, and the first of them to find the database
@@ -12,24 +14,38 @@ import java.util.List;
  */
 final class SentMarks {
 
-    record Mark(long deliveryId, String reply) {
+    record Mark(long deliveryId, String reply, java.time.Instant at) {
     }
 
     private final DeliveryLedger ledger;
+    private final SentJournal journal;
+    private final java.time.Clock clock;
     private List<Mark> pending = new ArrayList<>();
     private long added;
     private long written;
     private boolean writing;
 
-    SentMarks(DeliveryLedger ledger) {
+    /** {@code journal} null: every mark is committed to the database. */
+    SentMarks(DeliveryLedger ledger, SentJournal journal, java.time.Clock clock) {
         this.ledger = ledger;
+        this.journal = journal;
+        this.clock = clock;
     }
 
-    /** Records the mark and returns once it is committed (by this thread or another). */
+    /** Records the mark and returns once it is durable: in the journal, or committed (by this thread or another). */
     void markSent(long deliveryId, String reply) throws InterruptedException {
+        Mark mark = new Mark(deliveryId, reply, clock.instant());
+        if (journal != null) {
+            try {
+                journal.append(mark);
+                return;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot write the sent journal: " + e.getMessage(), e);
+            }
+        }
         long mine;
         synchronized (this) {
-            pending.add(new Mark(deliveryId, reply));
+            pending.add(mark);
             mine = ++added;
         }
         while (true) {

@@ -17,12 +17,14 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Vendor vendor;
+    private final String url;
 
     public enum Vendor { H2, POSTGRESQL }
 
-    private Database(HikariDataSource dataSource, Vendor vendor) {
+    private Database(HikariDataSource dataSource, Vendor vendor, String url) {
         this.dataSource = dataSource;
         this.vendor = vendor;
+        this.url = url;
     }
 
     /** Opens the pool and applies every pending migration. */
@@ -58,7 +60,7 @@ public final class Database implements AutoCloseable {
         if (vendor == Vendor.H2) {
             durableCommits(dataSource);
         }
-        return new Database(dataSource, vendor);
+        return new Database(dataSource, vendor, settings.url());
     }
 
     /**
@@ -74,6 +76,25 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot make H2 write commits at once: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * A directory beside the database file for files that belong with it, such as sent journals;
+     * empty for in-memory databases and database servers.
+     */
+    public java.util.Optional<java.nio.file.Path> localDirectory(String name) {
+        if (vendor != Vendor.H2) {
+            return java.util.Optional.empty();
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (!(rest.startsWith("/") || rest.startsWith("./"))) {
+            return java.util.Optional.empty(); // mem:, tcp:, ssl: and the like
+        }
+        int options = rest.indexOf(';');
+        String file = options < 0 ? rest : rest.substring(0, options);
+        return java.util.Optional.of(java.nio.file.Path.of(file + "." + name).toAbsolutePath());
     }
 
     public DataSource dataSource() {
