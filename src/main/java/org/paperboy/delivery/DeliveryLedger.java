@@ -333,12 +333,6 @@ public final class DeliveryLedger {
                 + " where id = ? and state = 'sending'", reason, now, null);
     }
 
-    public void markSent(long deliveryId, String reply) {
-        Instant now = clock.instant();
-        finish(deliveryId, "update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ? where id = ?",
-                reply, now, now);
-    }
-
     /**
      * Records several rows as sent in one transaction (see {@link SentMarks}): a narrow row each in
      * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger.

@@ -182,8 +182,9 @@ public final class EditionSender {
     /** Retries what is due in every edition that still has deliveries outstanding (the scheduler's job). */
     public List<SendReport> retryDue() {
         List<SendReport> reports = new ArrayList<>();
+        List<Long> outstanding = ledger.editionsWithDeferred();
         for (Edition edition : editions.list(30)) {
-            if (edition.status() == Edition.Status.SENDING && ledger.editionsWithDeferred().contains(edition.id())) {
+            if (edition.status() == Edition.Status.SENDING && outstanding.contains(edition.id())) {
                 reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
             }
         }
