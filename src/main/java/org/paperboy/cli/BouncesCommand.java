@@ -11,15 +11,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bounces", mixinStandardHelpOptions = true, description = "Work with bounced mail.",
         subcommands = BouncesCommand.Poll.class)
-final class BouncesCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class BouncesCommand extends CommandGroup {
 
     @Command(name = "poll", mixinStandardHelpOptions = true,
             description = "Read the bounce mailbox once now (serve does it on PAPERBOY_BOUNCE_POLL_CRON).")

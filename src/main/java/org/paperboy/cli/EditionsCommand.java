@@ -16,15 +16,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "editions", mixinStandardHelpOptions = true, description = "What was sent, to how many, with failures.",
         subcommands = {EditionsCommand.ListEditions.class, EditionsCommand.Show.class})
-final class EditionsCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class EditionsCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Editions, newest first.")
     static final class ListEditions implements Callable<Integer> {

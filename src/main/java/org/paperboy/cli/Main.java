@@ -10,19 +10,11 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ServeCommand.class, SendCommand.class, ImportCommand.class,
                 FetchCommand.class, PapersCommand.class, SubscribersCommand.class, EditionsCommand.class, BouncesCommand.class,
                 PreviewCommand.class, TemplatesCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main extends CommandGroup {
 
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -19,15 +19,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "papers", mixinStandardHelpOptions = true, description = "Look at the papers Paperboy holds.",
         subcommands = PapersCommand.Trending.class)
-final class PapersCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class PapersCommand extends CommandGroup {
 
     @Command(name = "trending", mixinStandardHelpOptions = true,
             description = "The current ranking, with each paper's score and the signals behind it.")

@@ -24,15 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "subscribers", mixinStandardHelpOptions = true, description = "Manage the list from the shell.",
         subcommands = {SubscribersCommand.Add.class, SubscribersCommand.Remove.class, SubscribersCommand.ListAll.class,
                 SubscribersCommand.ImportCsv.class, SubscribersCommand.Export.class})
-final class SubscribersCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class SubscribersCommand extends CommandGroup {
 
     /** Addresses erased on request come back only through the person's own double opt-in. */
     static void refuseErased(Paperboy paperboy, List<EmailAddress> addresses) {

@@ -15,15 +15,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "templates", mixinStandardHelpOptions = true, description = "Work with the templates in templates/.",
         subcommands = TemplatesCommand.Check.class)
-final class TemplatesCommand implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class TemplatesCommand extends CommandGroup {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Render every template against sample data: the digest at the largest size, the confirmation",

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paperboy.mail.HtmlEscape;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.templates.TemplateException;
 
@@ -52,7 +53,7 @@ public final class DigestCheck {
                 findings.add(new Finding(true, part[0] + ": the unsubscribe link (${unsubscribeUrl}) is missing"));
             }
             if (!renderer.newsletter().postalAddress().isEmpty()
-                    && !part[1].contains(escapeHtml(renderer.newsletter().postalAddress()))
+                    && !part[1].contains(HtmlEscape.escape(renderer.newsletter().postalAddress()))
                     && !part[1].contains(renderer.newsletter().postalAddress())) {
                 findings.add(new Finding(true, part[0] + ": the postal address (${newsletter.postalAddress}) is missing"));
             }
@@ -72,7 +73,4 @@ public final class DigestCheck {
     private static final Pattern LINK = Pattern.compile("\\b(href|src)=\"([^\"]*)\"");
     private static final Pattern ABSOLUTE = Pattern.compile("(?i)(https?:|mailto:)");
 
-    private static String escapeHtml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

@@ -1,12 +1,12 @@
 package org.paperboy.mail;
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
-final class HtmlEscape {
+public final class HtmlEscape {
 
     private HtmlEscape() {
     }
 
-    static String escape(String value) {
+    public static String escape(String value) {
         StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
