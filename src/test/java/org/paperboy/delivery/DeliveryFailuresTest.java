@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.paperboy.Paperboy;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Subscriber;
@@ -67,9 +69,23 @@ class DeliveryFailuresTest {
         return paperboy.subscribers().findByEmail(EmailAddress.parse(email)).orElseThrow().status();
     }
 
-    @Test
-    void deferredRecipientsGetTheEditionOnRetryWhileRefusedOnesFailAndBounceAndNobodyElseIsTouched() throws Exception {
-        server = new ScriptedSmtpServer().replyToRecipient(rcpt -> rcpt.startsWith("busy")
+    /** One command at a time; MAIL, RCPT and DATA in one write; and a server that takes DATA after refusing RCPT. */
+    enum Dialogue { ONE_AT_A_TIME, PIPELINED, PIPELINED_DATA_WITHOUT_RECIPIENTS }
+
+    private static ScriptedSmtpServer speaking(Dialogue dialogue) throws IOException {
+        ScriptedSmtpServer server = new ScriptedSmtpServer();
+        return switch (dialogue) {
+            case ONE_AT_A_TIME -> server;
+            case PIPELINED -> server.pipelining();
+            case PIPELINED_DATA_WITHOUT_RECIPIENTS -> server.pipelining().dataWithoutRecipients();
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialogue.class)
+    void deferredRecipientsGetTheEditionOnRetryWhileRefusedOnesFailAndBounceAndNobodyElseIsTouched(Dialogue dialogue)
+            throws Exception {
+        server = speaking(dialogue).replyToRecipient(rcpt -> rcpt.startsWith("busy")
                 ? "451 4.7.1 Greylisted, try again later"
                 : rcpt.startsWith("gone") ? "550 5.1.1 No such user here" : "250 2.1.5 Ok");
         Paperboy paperboy = open(TestSettings.in(dir).smtpPort(server.port()).with("SEND_CONNECTIONS", "2"));
@@ -150,9 +166,10 @@ class DeliveryFailuresTest {
         assertThat(up.editions().find(DATE).orElseThrow().status()).isEqualTo(Edition.Status.SENT);
     }
 
-    @Test
-    void connectionsReopenAfterTheServerHangsUpWithoutLosingOrRepeatingAMessage() throws Exception {
-        server = new ScriptedSmtpServer().closeAfterMessages(3);
+    @ParameterizedTest
+    @EnumSource(value = Dialogue.class, names = {"ONE_AT_A_TIME", "PIPELINED"})
+    void connectionsReopenAfterTheServerHangsUpWithoutLosingOrRepeatingAMessage(Dialogue dialogue) throws Exception {
+        server = speaking(dialogue).closeAfterMessages(3);
         Paperboy paperboy = open(TestSettings.in(dir).smtpPort(server.port()).with("SEND_CONNECTIONS", "2"));
         paperboy.papers().upsert(SamplePapers.ranked(12, clock.instant()));
         List<String> everyone = subscribe(paperboy, "reader", 20);

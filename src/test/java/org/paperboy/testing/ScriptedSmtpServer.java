@@ -33,6 +33,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 Ok";
     private volatile int closeAfterMessages;
+    private volatile boolean pipelining;
+    private volatile boolean dataWithoutRecipients;
 
     public ScriptedSmtpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -54,6 +56,21 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** Closes each connection right after accepting this many messages on it (0: never). */
     public ScriptedSmtpServer closeAfterMessages(int count) {
         this.closeAfterMessages = count;
+        return this;
+    }
+
+    /** Offers PIPELINING (RFC 2920) in the EHLO reply. */
+    public ScriptedSmtpServer pipelining() {
+        this.pipelining = true;
+        return this;
+    }
+
+    /**
+     * Answers DATA with 354 even when every recipient was refused, as RFC 2920 §3.1 allows, then
+     * refuses the (empty) message at its end.
+     */
+    public ScriptedSmtpServer dataWithoutRecipients() {
+        this.dataWithoutRecipients = true;
         return this;
     }
 
@@ -96,7 +113,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 String upper = line.toUpperCase(Locale.ROOT);
                 if (upper.startsWith("EHLO")) {
-                    reply(out, "250-scripted\r\n250-8BITMIME\r\n250 SIZE 10000000");
+                    reply(out, "250-scripted\r\n" + (pipelining ? "250-PIPELINING\r\n" : "")
+                            + "250-8BITMIME\r\n250 SIZE 10000000");
                 } else if (upper.startsWith("HELO")) {
                     reply(out, "250 scripted");
                 } else if (upper.startsWith("MAIL FROM:")) {
@@ -111,7 +129,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     reply(out, answer);
                 } else if (upper.equals("DATA")) {
-                    if (rcpts.isEmpty()) {
+                    if (rcpts.isEmpty() && !dataWithoutRecipients) {
                         reply(out, "554 5.5.1 No valid recipients");
                         continue;
                     }
@@ -120,6 +138,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         data.writeBytes((line.startsWith("..") ? line.substring(1) : line).getBytes(StandardCharsets.ISO_8859_1));
                         data.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    if (rcpts.isEmpty()) {
+                        reply(out, "554 5.5.1 No valid recipients, message discarded");
+                        continue;
                     }
                     for (String rcpt : rcpts) {
                         received.add(new Received(from, rcpt, data.toString(StandardCharsets.UTF_8), connection));
