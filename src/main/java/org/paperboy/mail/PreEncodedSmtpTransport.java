@@ -41,6 +41,9 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         }
     }
 
+    /** The message being sent followed by the end-of-data line, reused across messages. */
+    private byte[] data = new byte[0];
+
     public PreEncodedSmtpTransport(Session session, URLName urlname) {
         super(session, urlname);
     }
@@ -64,7 +67,7 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         String[] commands = {"MAIL FROM:<" + envelopeFrom + ">\r\n", "RCPT TO:<" + recipient + ">\r\n", "DATA\r\n"};
         boolean pipelining = supportsExtension("PIPELINING");
         if (pipelining) {
-            write(NOTHING_SENT, ascii(String.join("", commands)));
+            write(NOTHING_SENT, String.join("", commands));
         }
         Reply[] replies = new Reply[stages.length];
         for (Stage stage : stages) {
@@ -73,7 +76,7 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
                 if (at > 0 && !replies[at - 1].accepted()) {
                     break;
                 }
-                write(at == 0 ? NOTHING_SENT : AS_IS, ascii(commands[at]));
+                write(at == 0 ? NOTHING_SENT : AS_IS, commands[at]);
             }
             int code = readServerResponse();
             if (code == -1) {
@@ -93,23 +96,29 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
                 return reset(reply, replies[Stage.DATA.ordinal()]);
             }
         }
-        write(AS_IS, content, END_OF_DATA);
+        int length = content.length + END_OF_DATA.length;
+        if (data.length < length) {
+            data = new byte[length + 16 * 1024];
+        }
+        System.arraycopy(content, 0, data, 0, content.length);
+        System.arraycopy(END_OF_DATA, 0, data, content.length, END_OF_DATA.length);
+        write(AS_IS, data, length); // one write, one packet, instead of the message and then the dot
         int code = answered(Stage.END, readServerResponse());
         return new Reply(Stage.END, code, lastReply(code));
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+    private void write(Function<MessagingException, MessagingException> failure, String commands)
+            throws MessagingException {
+        byte[] bytes = commands.getBytes(StandardCharsets.US_ASCII);
+        write(failure, bytes, bytes.length);
     }
 
     /** Writes and flushes; a failure becomes the exception {@code failure} makes of it. */
-    private void write(Function<MessagingException, MessagingException> failure, byte[]... parts)
+    private void write(Function<MessagingException, MessagingException> failure, byte[] bytes, int length)
             throws MessagingException {
         try {
             OutputStream out = (OutputStream) SERVER_OUTPUT.get(this);
-            for (byte[] part : parts) {
-                out.write(part);
-            }
+            out.write(bytes, 0, length);
             out.flush();
         } catch (IOException | IllegalAccessException e) {
             throw failure.apply(new MessagingException("writing to the server failed: " + e.getMessage(), e));
@@ -137,7 +146,7 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
      */
     private Reply reset(Reply refused, Reply data) throws MessagingException {
         if (data != null && data.code() == 354) {
-            write(AS_IS, END_OF_DATA);
+            write(AS_IS, END_OF_DATA, END_OF_DATA.length);
             readServerResponse();
         }
         simpleCommand("RSET");
