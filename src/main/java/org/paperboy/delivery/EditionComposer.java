@@ -14,6 +14,7 @@ import org.paperboy.digest.Recipient;
 import org.paperboy.digest.RenderedDigest;
 import org.paperboy.mail.BodyTemplate;
 import org.paperboy.mail.Letter;
+import org.paperboy.mail.Envelope;
 import org.paperboy.mail.LetterWriter;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.papers.RankedPaper;
@@ -120,6 +121,11 @@ public final class EditionComposer {
                     Map.entry("X-Paperboy-Edition", edition.date().toString())));
             byte[] content = writer.write(letter, body.text(), body.html(), recipient.asSlotValues());
             return new OutgoingMessage(envelopeFrom(claim), claim.email(), content);
+        }
+
+        /** The SMTP envelope of a claimed delivery's message. */
+        public Envelope envelope(DeliveryLedger.Claim claim) {
+            return new Envelope(envelopeFrom(claim), claim.email());
         }
 
         private String envelopeFrom(DeliveryLedger.Claim claim) {

@@ -376,11 +376,11 @@ public final class EditionSender {
                     if (batch == POISON) {
                         return;
                     }
-                    for (DeliveryLedger.Claim claim : batch) {
+                    for (int i = 0; i < batch.size(); i++) {
                         if (stopping()) {
                             break; // the rest is released in bulk at the end
                         }
-                        deliver(transport, claim);
+                        deliver(transport, batch.get(i), i + 1 < batch.size() ? batch.get(i + 1) : null);
                     }
                 }
             } catch (InterruptedException e) {
@@ -391,7 +391,9 @@ public final class EditionSender {
             }
         }
 
-        private void deliver(MailTransport transport, DeliveryLedger.Claim claim) throws InterruptedException {
+        /** Sends one claimed message; {@code next} (null: none) is the one this connection sends after it. */
+        private void deliver(MailTransport transport, DeliveryLedger.Claim claim, DeliveryLedger.Claim next)
+                throws InterruptedException {
             OutgoingMessage message = prepared.compose(claim);
             slowDown.awaitTurn();
             rateLimiter.acquire();
@@ -400,7 +402,7 @@ public final class EditionSender {
                 skipped.incrementAndGet();
                 return;
             }
-            SendResult result = transport.send(message);
+            SendResult result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
             if (result instanceof SendResult.Accepted accepted) {
                 sentMarks.markSent(claim.deliveryId(), accepted.reply());
                 sent.incrementAndGet();

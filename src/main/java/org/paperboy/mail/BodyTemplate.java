@@ -22,13 +22,11 @@ public final class BodyTemplate {
     private final String source;
     private final Kind kind;
     private final List<Object> pieces; // QuotedPrintable.Piece or String (slot name)
-    private final int encodedSize;
 
-    private BodyTemplate(String source, Kind kind, List<Object> pieces, int encodedSize) {
+    private BodyTemplate(String source, Kind kind, List<Object> pieces) {
         this.source = source;
         this.kind = kind;
         this.pieces = pieces;
-        this.encodedSize = encodedSize;
     }
 
     /** The marker to put in rendered text where the value named {@code name} belongs. */
@@ -40,12 +38,10 @@ public final class BodyTemplate {
         List<Object> pieces = new ArrayList<>();
         Matcher m = SLOT.matcher(rendered);
         int last = 0;
-        int size = 0;
         while (m.find()) {
             if (m.start() > last) {
                 QuotedPrintable.Piece piece = QuotedPrintable.encode(rendered.substring(last, m.start()));
                 pieces.add(piece);
-                size += piece.bytes().length;
             }
             pieces.add(m.group(1));
             last = m.end();
@@ -53,9 +49,8 @@ public final class BodyTemplate {
         if (last < rendered.length()) {
             QuotedPrintable.Piece piece = QuotedPrintable.encode(rendered.substring(last));
             pieces.add(piece);
-            size += piece.bytes().length;
         }
-        return new BodyTemplate(rendered, kind, List.copyOf(pieces), size);
+        return new BodyTemplate(rendered, kind, List.copyOf(pieces));
     }
 
     /** The names of the slots this body needs, in order of appearance. */
@@ -76,10 +71,6 @@ public final class BodyTemplate {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    int estimatedSize() {
-        return encodedSize + 512;
     }
 
     void writeTo(ByteArrayOutputStream out, Map<String, String> values) {

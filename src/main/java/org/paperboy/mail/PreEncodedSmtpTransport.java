@@ -41,8 +41,11 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         }
     }
 
-    /** The message being sent followed by the end-of-data line, reused across messages. */
+    private static final Stage[] STAGES = {Stage.MAIL, Stage.RCPT, Stage.DATA};
+
+    /** The message being sent, the end-of-data line and the next envelope, reused across messages. */
     private byte[] data = new byte[0];
+    private Envelope announced;
 
     public PreEncodedSmtpTransport(Session session, URLName urlname) {
         super(session, urlname);
@@ -58,19 +61,29 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
      * offers PIPELINING (RFC 2920), else one at a time. A refusal before the data resets the
      * transaction (RSET), so the connection stays usable.
      *
+     * <p>With pipelining, {@code next} (null: none) is the envelope of the message the caller
+     * will send after this one: its MAIL, RCPT and DATA go out in the same write as this
+     * message's content, and their replies are read when that message is sent, so a message
+     * costs one round trip. The next call must then be for exactly that envelope (see
+     * {@link #announced()}); to send anything else, close the connection, which the server takes
+     * as an aborted transaction.
+     *
      * @throws NothingSentException when the connection was found dead before MAIL was answered
      * @throws MessagingException when the connection fails; the caller closes it
      */
-    public synchronized Reply sendPreEncoded(String envelopeFrom, String recipient, byte[] content)
+    public synchronized Reply sendPreEncoded(Envelope envelope, byte[] content, Envelope next)
             throws MessagingException {
-        Stage[] stages = {Stage.MAIL, Stage.RCPT, Stage.DATA};
-        String[] commands = {"MAIL FROM:<" + envelopeFrom + ">\r\n", "RCPT TO:<" + recipient + ">\r\n", "DATA\r\n"};
+        if (announced != null && !announced.equals(envelope)) {
+            throw new IllegalStateException("the connection expects the message to " + announced.recipient());
+        }
         boolean pipelining = supportsExtension("PIPELINING");
-        if (pipelining) {
+        String[] commands = commands(envelope);
+        if (pipelining && announced == null) {
             write(NOTHING_SENT, String.join("", commands));
         }
-        Reply[] replies = new Reply[stages.length];
-        for (Stage stage : stages) {
+        announced = null;
+        Reply[] replies = new Reply[STAGES.length];
+        for (Stage stage : STAGES) {
             int at = stage.ordinal();
             if (!pipelining) {
                 if (at > 0 && !replies[at - 1].accepted()) {
@@ -96,15 +109,35 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
                 return reset(reply, replies[Stage.DATA.ordinal()]);
             }
         }
-        int length = content.length + END_OF_DATA.length;
+        // the content, the end-of-data line and the next envelope in one write: one packet, one round trip
+        byte[] following = pipelining && next != null
+                ? String.join("", commands(next)).getBytes(StandardCharsets.US_ASCII) : new byte[0];
+        int length = content.length + END_OF_DATA.length + following.length;
         if (data.length < length) {
             data = new byte[length + 16 * 1024];
         }
         System.arraycopy(content, 0, data, 0, content.length);
         System.arraycopy(END_OF_DATA, 0, data, content.length, END_OF_DATA.length);
-        write(AS_IS, data, length); // one write, one packet, instead of the message and then the dot
+        System.arraycopy(following, 0, data, content.length + END_OF_DATA.length, following.length);
+        write(AS_IS, data, length);
+        if (following.length > 0) {
+            announced = next;
+        }
         int code = answered(Stage.END, readServerResponse());
         return new Reply(Stage.END, code, lastReply(code));
+    }
+
+    /**
+     * The envelope whose MAIL, RCPT and DATA were written with the last message and whose replies
+     * are still to be read; null when none.
+     */
+    public synchronized Envelope announced() {
+        return announced;
+    }
+
+    private static String[] commands(Envelope envelope) {
+        return new String[] {"MAIL FROM:<" + envelope.from() + ">\r\n", "RCPT TO:<" + envelope.recipient() + ">\r\n",
+                "DATA\r\n"};
     }
 
     private void write(Function<MessagingException, MessagingException> failure, String commands)

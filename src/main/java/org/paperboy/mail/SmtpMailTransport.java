@@ -46,13 +46,22 @@ public final class SmtpMailTransport implements MailTransport {
 
     @Override
     public SendResult send(OutgoingMessage message) {
+        return send(message, null);
+    }
+
+    @Override
+    public SendResult send(OutgoingMessage message, Envelope next) {
         InternetAddress recipient;
         try {
             recipient = new InternetAddress(message.recipient(), true);
         } catch (AddressException e) {
             return new SendResult.Rejected(501, "501 invalid recipient address: " + e.getMessage(), true);
         }
-        if (sentOnConnection >= messagesPerConnection) {
+        if (sentOnConnection >= messagesPerConnection
+                || transport instanceof PreEncodedSmtpTransport direct && direct.announced() != null
+                        && !direct.announced().equals(message.envelope())) {
+            // a new connection after the cap, or instead of the message announced on this one
+            // (its subscriber left, say): the server drops that transaction when the connection ends
             disconnect();
         }
         try {
@@ -65,7 +74,8 @@ public final class SmtpMailTransport implements MailTransport {
             return new SendResult.Deferred(-1, "cannot connect to " + where() + ": " + describe(e));
         }
         if (transport instanceof PreEncodedSmtpTransport direct) {
-            return sendDirect(direct, message);
+            // the last message allowed on a connection announces nothing
+            return sendDirect(direct, message, sentOnConnection + 1 < messagesPerConnection ? next : null);
         }
         try {
             EncodedMessage encoded = new EncodedMessage(session, message);
@@ -75,9 +85,9 @@ public final class SmtpMailTransport implements MailTransport {
         } catch (SMTPSendFailedException e) {
             return afterFailure(e.getReturnCode(), e.getMessage(), false);
         } catch (SendFailedException e) {
-            for (Exception next = e.getNextException(); next != null;
-                 next = next instanceof MessagingException m ? m.getNextException() : null) {
-                if (next instanceof SMTPAddressFailedException failed) {
+            for (Exception cause = e.getNextException(); cause != null;
+                 cause = cause instanceof MessagingException m ? m.getNextException() : null) {
+                if (cause instanceof SMTPAddressFailedException failed) {
                     return afterFailure(failed.getReturnCode(), failed.getMessage(), true);
                 }
             }
@@ -88,11 +98,11 @@ public final class SmtpMailTransport implements MailTransport {
         }
     }
 
-    private SendResult sendDirect(PreEncodedSmtpTransport direct, OutgoingMessage message) {
+    private SendResult sendDirect(PreEncodedSmtpTransport direct, OutgoingMessage message, Envelope next) {
         try {
             PreEncodedSmtpTransport.Reply reply;
             try {
-                reply = direct.sendPreEncoded(message.envelopeFrom(), message.recipient(), message.content());
+                reply = direct.sendPreEncoded(message.envelope(), message.content(), next);
             } catch (PreEncodedSmtpTransport.NothingSentException stale) {
                 if (sentOnConnection == 0) {
                     throw stale;
@@ -100,8 +110,8 @@ public final class SmtpMailTransport implements MailTransport {
                 // a kept connection the server dropped while idle: once more on a fresh one
                 disconnect();
                 ensureConnected();
-                reply = ((PreEncodedSmtpTransport) transport).sendPreEncoded(message.envelopeFrom(),
-                        message.recipient(), message.content());
+                reply = ((PreEncodedSmtpTransport) transport).sendPreEncoded(message.envelope(),
+                        message.content(), next);
             }
             if (reply.stage() == PreEncodedSmtpTransport.Stage.END && reply.code() == 250) {
                 sentOnConnection++;

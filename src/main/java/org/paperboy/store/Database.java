@@ -38,6 +38,12 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setPoolName("paperboy-db");
         config.setInitializationFailTimeout(-1);
+        if (vendor == Vendor.H2 && !settings.url().toUpperCase(java.util.Locale.ROOT).contains("MAX_COMPACT_TIME")) {
+            // H2 compacts its file for up to 200 ms when the last connection closes; every one-shot
+            // command paid it on exit (measured: 0.4 s of CPU after a send of 20,000). Space freed
+            // in the file is reused by later writes either way.
+            config.addDataSourceProperty("MAX_COMPACT_TIME", "50");
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         try (Connection probe = dataSource.getConnection()) {
             probe.isValid(5);

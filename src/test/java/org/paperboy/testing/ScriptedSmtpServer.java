@@ -139,6 +139,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         data.writeBytes((line.startsWith("..") ? line.substring(1) : line).getBytes(StandardCharsets.ISO_8859_1));
                         data.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     }
+                    if (line == null) {
+                        return; // the connection ended inside the data: no message, as any server
+                    }
                     if (rcpts.isEmpty()) {
                         reply(out, "554 5.5.1 No valid recipients, message discarded");
                         continue;
