@@ -5,7 +5,10 @@
 #   bench/send-throughput.sh            # 20,000 and 100,000 subscribers
 #   bench/send-throughput.sh 5000       # any list of sizes
 #
-# Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m),
+# Each size runs BENCH_RUNS times (default 3), paperboy and smtp-source taking turns, and the
+# table shows the medians: on a small shared machine either rate moves by 20 % from run to run.
+#
+# Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m), BENCH_RUNS (3),
 # BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
 set -euo pipefail
 
@@ -16,6 +19,7 @@ sizes=("$@")
 port="${BENCH_PORT:-2525}"
 connections="${BENCH_CONNECTIONS:-4}"
 heap="${BENCH_HEAP:--Xmx256m}"
+runs="${BENCH_RUNS:-3}"
 work="$(mktemp -d /tmp/paperboy-bench.XXXXXX)"
 sink_pid=""
 
@@ -82,32 +86,49 @@ awk 'started || /^(Date|From|Message-ID|To|Subject):/ {started=1; print}' "$dump
 size=$(wc -c < "$work/sample.eml")
 echo "bench: one digest is $size bytes" >&2
 
-printf '\n%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
 for n in "${sizes[@]}"; do
   name="n$n"
   run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" >/dev/null
-  # paperboy: the whole command, JVM start and ledger set-up included
-  run_env "$name" PAPERBOY_JAVA_OPTS="$heap" /usr/bin/time -v -o "$work/$name.time" \
-    ./paperboy send > "$work/$name.out" 2> "$work/$name.err" || true
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); s=0; for (i=1;i<=length(t);i++) s=s*60+t[i]; print s}' "$work/$name.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
-  sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
-  loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
-  [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
-  pb_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
+  mv "$work/$name" "$work/$name.seed"
+  : > "$work/$name.runs"
+  for run in $(seq "$runs"); do
+    # paperboy: the whole command, JVM start and ledger set-up included, on a fresh copy of the seed
+    rm -rf "$work/$name" && cp -r "$work/$name.seed" "$work/$name"
+    run_env "$name" PAPERBOY_JAVA_OPTS="$heap" /usr/bin/time -v -o "$work/$name.time" \
+      ./paperboy send > "$work/$name.out" 2> "$work/$name.err" || true
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); s=0; for (i=1;i<=length(t);i++) s=s*60+t[i]; print s}' "$work/$name.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
+    sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
+    loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
+    [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
 
-  # reference: smtp-source, same count, same message, same number of connections kept open
-  start=$(date +%s.%N)
-  smtp-source -d -s "$connections" -m "$n" -F "$work/sample.eml" -f digest@bench.example -t reader@bench.example \
-    "127.0.0.1:$port"
-  end=$(date +%s.%N)
-  ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+    # reference right after: smtp-source, same count, same message, same number of connections kept open
+    start=$(date +%s.%N)
+    smtp-source -d -s "$connections" -m "$n" -F "$work/sample.eml" -f digest@bench.example -t reader@bench.example \
+      "127.0.0.1:$port"
+    end=$(date +%s.%N)
+    ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+    echo "$wall $rss ${loop%% *} ${loop##* } $ref_wall" >> "$work/$name.runs"
+    awk -v n="$n" -v r="$run" '{printf "  run %d: paperboy %.0f msg/s (%.2f s), smtp-source %.0f msg/s (%.2f s), ratio %.2f\n", r, n/$1, $1, n/$5, $5, $5/$1}' \
+      <(tail -1 "$work/$name.runs") >&2
+  done
+  # the median of each column over the runs; the ratio is that of the medians
+  wall=$(cut -d' ' -f1 "$work/$name.runs" | median)
+  rss=$(cut -d' ' -f2 "$work/$name.runs" | sort -g | tail -1)
+  send=$(cut -d' ' -f3 "$work/$name.runs" | median)
+  loop=$(cut -d' ' -f4 "$work/$name.runs" | median)
+  ref_wall=$(cut -d' ' -f5 "$work/$name.runs" | median)
+  pb_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
   ref_rate=$(awk -v n="$n" -v w="$ref_wall" 'BEGIN {printf "%.0f", n / w}')
   ratio=$(awk -v a="$pb_rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}')
-
-  printf '%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "${loop%% *}" "$rss" "${loop##* }" "$ratio"
-  printf '%-12s %-10s %12s %10s %10s %12s %12s %8s\n' "$n" "smtp-source" "$ref_rate" "$ref_wall" "-" "-" "-" "1.00"
+  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio"
+  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "smtp-source" "$ref_rate" "$ref_wall" "-" "-" "-" "1.00"
+  rm -rf "$work/$name" "$work/$name.seed"
 done
 echo
+echo "medians of $runs runs, paperboy and smtp-source taking turns; peak RSS is the largest of the runs"
 echo "messages/s = subscribers / wall time of the whole command; loop msg/s = paperboy's own figure for the send loop"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo); load before start: $(cut -d' ' -f1-3 /proc/loadavg)"
