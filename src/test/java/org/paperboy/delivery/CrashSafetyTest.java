@@ -17,14 +17,16 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.paperboy.Paperboy;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.testing.SamplePapers;
+import org.paperboy.testing.ScriptedSmtpServer;
 import org.paperboy.testing.TestSettings;
 
 /**
@@ -43,12 +45,53 @@ class CrashSafetyTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aSendKilledAtRandomPointsAndRunAgainDeliversToEveryoneOnceBarTheMessagesInFlight() throws Exception {
+    /** Where the child's messages arrive: what was received so far, and on which port. */
+    interface Inbox {
+        int port();
+
+        List<String> recipients();
+    }
+
+    /** GreenMail speaks one command at a time; the scripted server offers PIPELINING, so each
+     * message's end carries the next message's MAIL, RCPT and DATA. */
+    enum Server { ONE_AT_A_TIME, PIPELINED }
+
+    private static Inbox inbox(Server server, ScriptedSmtpServer scripted) {
+        return switch (server) {
+            case ONE_AT_A_TIME -> new Inbox() {
+                public int port() {
+                    return greenMail.getSmtp().getPort();
+                }
+
+                public List<String> recipients() {
+                    return Arrays.stream(greenMail.getReceivedMessages()).map(EditionSenderTest::recipient).toList();
+                }
+            };
+            case PIPELINED -> new Inbox() {
+                public int port() {
+                    return scripted.port();
+                }
+
+                public List<String> recipients() {
+                    return scripted.recipients();
+                }
+            };
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aSendKilledAtRandomPointsAndRunAgainDeliversToEveryoneOnceBarTheMessagesInFlight(Server server) throws Exception {
+        try (ScriptedSmtpServer scripted = new ScriptedSmtpServer().pipelining()) {
+            killAndRunAgain(inbox(server, scripted));
+        }
+    }
+
+    private void killAndRunAgain(Inbox inbox) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         String dbUrl = "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-        TestSettings settings = TestSettings.in(dir).with("DB_URL", dbUrl).smtpPort(greenMail.getSmtp().getPort())
+        TestSettings settings = TestSettings.in(dir).with("DB_URL", dbUrl).smtpPort(inbox.port())
                 .with("SEND_CONNECTIONS", Integer.toString(CONNECTIONS))
                 .with("SEND_RATE", "30")
                 .with("CLAIM_TIMEOUT", "2s")
@@ -59,11 +102,11 @@ class CrashSafetyTest {
         int[][] windows = {{1, 10}, {5, 15}, {5, 15}};
         int kills = 0;
         for (int[] window : windows) {
-            int before = greenMail.getReceivedMessages().length;
+            int before = inbox.recipients().size();
             int killAt = before + window[0] + random.nextInt(window[1] - window[0]);
             Process child = startSend(settings, "kill-" + kills);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (child.isAlive() && greenMail.getReceivedMessages().length < killAt && System.nanoTime() < deadline) {
+            while (child.isAlive() && inbox.recipients().size() < killAt && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             Thread.sleep(random.nextInt(60));
@@ -77,8 +120,7 @@ class CrashSafetyTest {
         assertThat(last.waitFor(60, TimeUnit.SECONDS)).as("final run finished").isTrue();
         assertThat(last.exitValue()).as("exit code of the final run; log: %s", log("final")).isZero();
 
-        Map<String, Long> received = Arrays.stream(greenMail.getReceivedMessages())
-                .map(EditionSenderTest::recipient)
+        Map<String, Long> received = inbox.recipients().stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         long duplicates = received.values().stream().mapToLong(n -> n - 1).sum();
         assertThat(received.keySet()).as("seed %s", seed).containsExactlyInAnyOrderElementsOf(everyone);
