@@ -50,7 +50,14 @@ if [ ! -f target/paperboy.jar ]; then
 fi
 jar="$root/target/paperboy.jar"
 
-# 3. smtp-sink on loopback (as root it must drop privileges)
+# 3. smtp-sink on loopback (as root it must drop privileges). smtp-sink shares a port with another
+# listener (SO_REUSEPORT), which would split the connections between two sinks: the ports must be free.
+for p in "$port" $((port + 1)); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "bench: something already listens on 127.0.0.1:$p; stop it or set BENCH_PORT" >&2
+    exit 1
+  fi
+done
 sink_user=()
 [ "$(id -u)" = 0 ] && sink_user=(-u nobody)
 smtp-sink "${sink_user[@]}" "127.0.0.1:$port" 1024 &
