@@ -40,7 +40,10 @@ public final class EditionSender {
 
     private static final Logger log = LoggerFactory.getLogger(EditionSender.class);
 
-    static final int CLAIM_BATCH = 50;
+    /** Rows claimed in one transaction: on H2 each commit is written through to the file. */
+    static final int CLAIM_BATCH = 400;
+    /** Rows handed to a connection at a time. */
+    static final int HANDOFF = 50;
     /** Connection failures in a row, across workers, after which the run stops. */
     static final int UNREACHABLE_AFTER = 3;
     /** How often the dispatcher moves "sent" marks into the ledger during a run. */
@@ -294,9 +297,12 @@ public final class EditionSender {
                         continue;
                     }
                     waitingSince = 0;
-                    while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                        if (stopping()) {
-                            break;
+                    for (int from = 0; from < batch.size() && !stopping(); from += HANDOFF) {
+                        List<DeliveryLedger.Claim> handoff = batch.subList(from, Math.min(batch.size(), from + HANDOFF));
+                        while (!queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+                            if (stopping()) {
+                                break;
+                            }
                         }
                     }
                     long now = System.nanoTime();
