@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.MailTransport;
@@ -228,8 +229,8 @@ public final class EditionSender {
         private SentJournal journal;
         private SentMarks sentMarks;
         private boolean journalFailed;
-        private long leftCheckedAt;
-        private Set<Long> leftDeliveries = Set.of();
+        private final AtomicLong leftCheckedAt = new AtomicLong();
+        private volatile Set<Long> leftDeliveries; // null until first read
 
         Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
             ProgressListener progress) {
@@ -440,16 +441,22 @@ public final class EditionSender {
          * {@link #LEFT_CHECK_NANOS}, for all the rows this sender holds at once.
          */
         private boolean leftSinceClaimed(DeliveryLedger.Claim claim) {
-            Set<Long> left;
-            synchronized (this) {
-                long now = System.nanoTime();
-                if (leftCheckedAt == 0 || now - leftCheckedAt > LEFT_CHECK_NANOS) {
-                    leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
-                    leftCheckedAt = now;
+            if (leftDeliveries == null) {
+                synchronized (this) {
+                    if (leftDeliveries == null) {
+                        leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
+                        leftCheckedAt.set(System.nanoTime());
+                    }
                 }
-                left = leftDeliveries;
+            } else {
+                long last = leftCheckedAt.get();
+                long now = System.nanoTime();
+                // one sender refreshes the list; the others go on with the one it replaces instead of waiting
+                if (now - last > LEFT_CHECK_NANOS && leftCheckedAt.compareAndSet(last, now)) {
+                    leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
+                }
             }
-            return left.contains(claim.deliveryId());
+            return leftDeliveries.contains(claim.deliveryId());
         }
 
         private void defer(DeliveryLedger.Claim claim, SendResult.Deferred result) {
