@@ -65,7 +65,8 @@ public enum SettingKey {
     RANK_WEIGHT_STARS("2.0", "points per natural log of (1 + GitHub stars)"),
     RANK_WEIGHT_SOURCE_RANK("50.0", "points for first place on the source's page, divided by the rank"),
     LOG_LEVEL("info", "log level of Paperboy's own log lines on stderr: error, warn, info, debug (read at start-up)"),
-    JAVA_OPTS("", "extra JVM options for the ./paperboy launcher (read by the launcher only)");
+    JAVA_OPTS("", "extra JVM options for the ./paperboy launcher (read by the launcher only)"),
+    CDS("on", "class data sharing for one-shot commands, on or off (read by the ./paperboy launcher only)");
 
     public static final String PREFIX = "PAPERBOY_";
 

@@ -132,6 +132,7 @@ public final class SettingsLoader {
     }
 
     private Settings build() {
+        launcherSwitch(SettingKey.CDS); // the launcher's alone, but a typo is still an error
         return new Settings(
                 new Settings.Database(required(SettingKey.DB_URL, "jdbc:"), text(SettingKey.DB_USER),
                         text(SettingKey.DB_PASSWORD)),
@@ -306,6 +307,13 @@ public final class SettingsLoader {
                     + String.join(", ", Settings.Brand.SUBJECT_PLACEHOLDERS));
         }
         return value;
+    }
+
+    private void launcherSwitch(SettingKey key) {
+        String value = text(key);
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new ConfigException(key.envName(), value(key), "on or off");
+        }
     }
 
     private String logLevel() {

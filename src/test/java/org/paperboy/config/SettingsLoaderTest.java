@@ -66,6 +66,9 @@ class SettingsLoaderTest {
                 .hasMessageStartingWith("PAPERBOY_MAIL_FROM='not an address' is not valid");
         assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_RETRY_BACKOFF", "5m,soon"), workDir))
                 .hasMessage("PAPERBOY_RETRY_BACKOFF='5m,soon' is not valid: expected durations such as 30s, 5m, 1h or 2d");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_CDS", "maybe"), workDir))
+                .hasMessage("PAPERBOY_CDS='maybe' is not valid: expected on or off");
+        assertThat(SettingsLoader.load(Map.of("PAPERBOY_CDS", "off"), workDir).digest().size()).isEqualTo(10);
         assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_SOURCES", "huggingface,twitter"), workDir))
                 .hasMessageContaining("PAPERBOY_SOURCES='huggingface,twitter'");
     }
