@@ -1,6 +1,7 @@
 package org.paperboy.delivery;
 
 import static org.paperboy.store.SqlValues.setInstant;
+import static org.paperboy.store.SqlValues.setText;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -92,7 +93,7 @@ final class BounceRecords {
             try (PreparedStatement ps = connection.prepareStatement(
                     "update subscribers set soft_bounces = ?, last_bounce = ?, updated_at = ? where id = ?")) {
                 ps.setInt(1, run);
-                ps.setString(2, truncate(reason));
+                setText(ps, 2, reason, 1000);
                 setInstant(ps, 3, now);
                 ps.setLong(4, subscriberId);
                 ps.executeUpdate();
@@ -107,9 +108,5 @@ final class BounceRecords {
                 return ps.executeUpdate() > 0;
             }
         });
-    }
-
-    private static String truncate(String value) {
-        return value == null || value.length() <= 1000 ? value : value.substring(0, 1000);
     }
 }

@@ -3,6 +3,7 @@ package org.paperboy.delivery;
 import static org.paperboy.store.SqlValues.getInstant;
 import static org.paperboy.store.SqlValues.setDate;
 import static org.paperboy.store.SqlValues.setInstant;
+import static org.paperboy.store.SqlValues.setText;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,6 +62,9 @@ public final class DeliveryLedger {
              or (d.state = 'sending' and d.claimed_by <> ? and not exists (
                    select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)
                  and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)))""";
+
+    /** The width of the {@code last_reply} and {@code delivery_sent.reply} columns. */
+    private static final int REPLY_LENGTH = 1000;
 
     private final Database database;
     private final Clock clock;
@@ -345,9 +349,8 @@ public final class DeliveryLedger {
             try (PreparedStatement ps = connection.prepareStatement(
                     "insert into delivery_sent (delivery_id, reply, sent_at) values (?, ?, ?)")) {
                 for (SentMarks.Mark mark : marks) {
-                    String reply = mark.reply();
                     ps.setLong(1, mark.deliveryId());
-                    ps.setString(2, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
+                    setText(ps, 2, mark.reply(), REPLY_LENGTH);
                     setInstant(ps, 3, mark.at());
                     ps.addBatch();
                 }
@@ -368,8 +371,7 @@ public final class DeliveryLedger {
                     update deliveries set state = 'sent', last_reply = ?, sent_at = ?, updated_at = ?
                     where id = ? and state <> 'sent'""")) {
                 for (SentMarks.Mark mark : marks) {
-                    String reply = mark.reply();
-                    ps.setString(1, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
+                    setText(ps, 1, mark.reply(), REPLY_LENGTH);
                     setInstant(ps, 2, mark.at());
                     setInstant(ps, 3, now);
                     ps.setLong(4, mark.deliveryId());
@@ -569,7 +571,7 @@ public final class DeliveryLedger {
     private void finish(long deliveryId, String sql, String reply, Instant a, Instant b) {
         database.withConnection(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                ps.setString(1, reply == null ? null : reply.length() > 1000 ? reply.substring(0, 1000) : reply);
+                setText(ps, 1, reply, REPLY_LENGTH);
                 setInstant(ps, 2, a);
                 setInstant(ps, 3, b);
                 ps.setLong(4, deliveryId);

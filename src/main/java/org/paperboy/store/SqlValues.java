@@ -52,4 +52,9 @@ public final class SqlValues {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
+
+    /** Sets a text value cut to {@code maxLength} characters, the width of its column; null stays null. */
+    public static void setText(PreparedStatement ps, int index, String value, int maxLength) throws SQLException {
+        ps.setString(index, value == null || value.length() <= maxLength ? value : value.substring(0, maxLength));
+    }
 }

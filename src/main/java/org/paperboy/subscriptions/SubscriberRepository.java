@@ -6,6 +6,7 @@ import static org.paperboy.store.SqlValues.getInteger;
 import static org.paperboy.store.SqlValues.setDate;
 import static org.paperboy.store.SqlValues.setInstant;
 import static org.paperboy.store.SqlValues.setInteger;
+import static org.paperboy.store.SqlValues.setText;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,7 +63,7 @@ public final class SubscriberRepository {
                 setInstant(insert, i++, now);
                 setInstant(insert, i++, consent.at());
                 insert.setString(i++, consent.ip());
-                insert.setString(i++, truncate(consent.userAgent(), 512));
+                setText(insert, i++, consent.userAgent(), 512);
                 insert.setString(i++, consent.source());
                 setInstant(insert, i++, consent.confirmedAt());
                 insert.setString(i, consent.confirmedIp());
@@ -132,7 +133,7 @@ public final class SubscriberRepository {
         return update("""
                 update subscribers set status = 'bounced', last_bounce = ?, updated_at = ?
                 where id = ? and status in ('active', 'pending')""", ps -> {
-            ps.setString(1, reason == null ? null : reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+            setText(ps, 1, reason, 1000);
             setInstant(ps, 2, now);
             ps.setLong(3, id);
         }) > 0;
@@ -201,7 +202,7 @@ public final class SubscriberRepository {
             String joined = String.join(",", topics);
             setInstant(ps, 1, consent.at());
             ps.setString(2, consent.ip());
-            ps.setString(3, truncate(consent.userAgent(), 512));
+            setText(ps, 3, consent.userAgent(), 512);
             ps.setString(4, consent.source());
             ps.setString(5, joined);
             ps.setString(6, joined);
@@ -263,9 +264,6 @@ public final class SubscriberRepository {
                 preferences, consent, getInstant(rs, "created_at"), getInstant(rs, "unsubscribed_at"));
     }
 
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 
     @FunctionalInterface
     private interface Binder {
