@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 Edition edition = paperboy.editions().find(date).orElseThrow(
                         () -> new IllegalStateException("the digest job ran but no edition exists for " + date));
-                Map<DeliveryLedger.State, Integer> ledger = paperboy.ledger().progress(edition.id());
+                Map<DeliveryLedger.State, Integer> ledger = paperboy.ledger().progress(edition);
                 MimeMessage[] received = smtp.getReceivedMessages();
                 List<Path> htmlFiles = saveOutbox(received, outbox);
                 out.println("Paperboy demo");

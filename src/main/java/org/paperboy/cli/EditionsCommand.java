@@ -38,7 +38,7 @@ final class EditionsCommand extends CommandGroup {
                 out.printf("%-10s  %-8s  %6s  %6s  %8s  %6s  %7s%n", "date", "status", "total", "sent", "deferred",
                         "failed", "skipped");
                 for (Edition e : editions) {
-                    Map<DeliveryLedger.State, Integer> p = paperboy.ledger().progress(e.id());
+                    Map<DeliveryLedger.State, Integer> p = paperboy.ledger().progress(e);
                     int total = p.values().stream().mapToInt(Integer::intValue).sum();
                     out.printf("%-10s  %-8s  %6d  %6d  %8d  %6d  %7d%n", e.date(), e.status().name().toLowerCase(),
                             total, p.get(DeliveryLedger.State.SENT), p.get(DeliveryLedger.State.DEFERRED)
@@ -66,7 +66,7 @@ final class EditionsCommand extends CommandGroup {
                 Edition edition = paperboy.editions().find(date)
                         .orElseThrow(() -> new UsageException("there is no edition for " + date
                                 + "; 'paperboy editions list' shows the ones there are"));
-                Map<DeliveryLedger.State, Integer> p = paperboy.ledger().progress(edition.id());
+                Map<DeliveryLedger.State, Integer> p = paperboy.ledger().progress(edition);
                 out.printf("Edition %s: %s%n", edition.date(), edition.status().name().toLowerCase());
                 out.printf("Started %s%s%n", edition.startedAt(),
                         edition.finishedAt() == null ? "" : ", finished " + edition.finishedAt());

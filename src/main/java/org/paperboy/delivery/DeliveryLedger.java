@@ -77,88 +77,81 @@ public final class DeliveryLedger {
     }
 
     /**
-     * Adds a queued row for every active subscriber due a digest on {@code date} who has no row
-     * for this edition yet. Returns the number of rows added.
+     * Who is due an edition and has no row in it yet: active, not paused on its date, daily or
+     * weekly on its weekday. (Ordered by {@code s.status, s.id}, the rows come in the order of
+     * the {@code (status, id)} index, so a limit stops the scan early instead of sorting.) Their rows are created as a sender claims them ({@link Round}), so a
+     * run starts sending at once instead of first writing a row for everyone. Parameters: the
+     * edition's date, its weekday, the edition id.
      */
-    public int enqueue(Edition edition, int defaultSize, String messageIdSuffix) {
-        long[] range = database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "select min(id), max(id) from subscribers where status = 'active'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
-            }
-        });
-        int added = 0;
-        // slices of the id range, each its own statement and commit: one huge transaction costs more
-        // than its parts on H2, and holds every new row in memory until it commits
-        for (long from = range[0]; from <= range[1] && range[1] > 0; from += ENQUEUE_SLICE) {
-            added += enqueueSlice(edition, defaultSize, messageIdSuffix, from, from + ENQUEUE_SLICE - 1);
-        }
-        return added;
+    private static final String DUE_WITHOUT_ROW = """
+            s.status = 'active'
+            and (s.paused_until is null or s.paused_until <= ?)
+            and (s.frequency = 'daily' or s.weekly_day = ?)
+            and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = s.id)""";
+
+    private static int bindDue(PreparedStatement ps, int i, Edition edition) throws SQLException {
+        setDate(ps, i++, edition.date());
+        ps.setString(i++, edition.date().getDayOfWeek().name());
+        ps.setLong(i++, edition.id());
+        return i;
     }
 
-    /** Subscriber ids per statement when queueing an edition. */
-    static final long ENQUEUE_SLICE = 5_000;
-
-    private int enqueueSlice(Edition edition, int defaultSize, String messageIdSuffix, long fromId, long toId) {
-        LocalDate date = edition.date();
-        String sql = """
-                insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
-                    attempts, updated_at)
-                select ?, s.id, 'queued', case when s.frequency = 'weekly' then 'weekly' else 'daily' end,
-                    coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>', 0, ?
-                from subscribers s
-                where s.id between ? and ?
-                  and s.status = 'active'
-                  and (s.paused_until is null or s.paused_until <= ?)
-                  and (s.frequency = 'daily' or s.weekly_day = ?)
-                  and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = s.id)""";
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return database.withConnection(connection -> {
-                    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                        int i = 1;
-                        ps.setLong(i++, edition.id());
-                        ps.setInt(i++, defaultSize);
-                        ps.setString(i++, date.toString());
-                        ps.setString(i++, messageIdSuffix);
-                        setInstant(ps, i++, clock.instant());
-                        ps.setLong(i++, fromId);
-                        ps.setLong(i++, toId);
-                        setDate(ps, i++, date);
-                        ps.setString(i++, date.getDayOfWeek().name());
-                        ps.setLong(i, edition.id());
-                        return ps.executeUpdate();
-                    }
-                });
-            } catch (StoreException e) {
-                // a second sender enqueued the same subscriber at the same moment: run again
-                if (attempt >= 3 || !isUniqueViolation(e)) {
-                    throw e;
+    /** How many subscribers are due the edition and have no row in it yet. */
+    private int notQueued(Edition edition) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "select count(*) from subscribers s where " + DUE_WITHOUT_ROW)) {
+                bindDue(ps, 1, edition);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
                 }
             }
-        }
+        });
     }
 
-    /** The digests to render for the rows still to be sent in this edition. */
-    public List<Variant> pendingVariants(long editionId) {
+    /** What is left to send of an edition: the digests it needs, and how many due subscribers have no row yet. */
+    public record Outstanding(List<Variant> variants, int notQueued) {
+    }
+
+    /**
+     * What is left to send of an edition: the variants of its open rows and of the subscribers
+     * due it who have no row yet ({@code defaultSize} for those who chose no size), and how many
+     * of those there are. One pass over each table.
+     */
+    public Outstanding outstanding(Edition edition, int defaultSize) {
         return database.withConnection(connection -> {
+            java.util.SortedSet<Variant> variants = new java.util.TreeSet<>(java.util.Comparator
+                    .comparing(Variant::selection).thenComparingInt(Variant::size));
             try (PreparedStatement ps = connection.prepareStatement("""
                     select distinct selection, digest_size from deliveries
-                    where edition_id = ? and state in ('queued', 'deferred', 'sending')
-                    order by selection, digest_size""")) {
-                ps.setLong(1, editionId);
-                List<Variant> variants = new ArrayList<>();
+                    where edition_id = ? and state in ('queued', 'deferred', 'sending')""")) {
+                ps.setLong(1, edition.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         variants.add(new Variant(Edition.Selection.fromDb(rs.getString(1)), rs.getInt(2)));
                     }
                 }
-                return variants;
             }
+            int notQueued = 0;
+            try (PreparedStatement ps = connection.prepareStatement("select " + SELECTION + ", s.digest_size, count(*)"
+                    + " from subscribers s where " + DUE_WITHOUT_ROW + " group by s.frequency, s.digest_size")) {
+                bindDue(ps, 1, edition);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int size = rs.getInt(2);
+                        variants.add(new Variant(Edition.Selection.fromDb(rs.getString(1)),
+                                rs.wasNull() ? defaultSize : size));
+                        notQueued += rs.getInt(3);
+                    }
+                }
+            }
+            return new Outstanding(List.copyOf(variants), notQueued);
         });
     }
+
+    /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
+    private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
 
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */
     public void heartbeat(String senderId) {
@@ -193,19 +186,80 @@ public final class DeliveryLedger {
     }
 
     /**
-     * Claims up to {@code limit} rows of the edition for {@code senderId}. Rows whose subscriber
-     * is no longer active are marked skipped instead: an unsubscribe stops mail at once.
+     * Starts {@code senderId}'s pass through an edition; see {@link Round}.
      *
+     * @param defaultSize      the digest size of subscribers who chose none
+     * @param messageIdSuffix  what follows the subscriber id in the Message-IDs of new rows
      * @param retryDeferredNow take rows deferred before this run started whatever their next
      *                         attempt time (an operator's {@code send}); rows deferred during the
      *                         run wait for their time
      */
-    public List<Claim> claim(long editionId, String senderId, int limit, boolean retryDeferredNow,
-                             Instant runStartedAt) {
-        Instant now = clock.instant();
-        Instant aliveSince = now.minus(claimTimeout);
+    public Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
+                       boolean retryDeferredNow, Instant runStartedAt) {
+        return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt);
+    }
+
+    /**
+     * One sender's pass through an edition. Each {@link #claim} takes rows already in the ledger
+     * first (queued, due retries, claims of senders that stopped), then creates rows, claimed in
+     * the same transaction, for the next subscribers due the edition who have none yet, in
+     * subscriber order. Subscribers who left are never given a row; rows whose subscriber left
+     * after the row was made are marked skipped instead of claimed. Used by one thread.
+     */
+    public final class Round {
+        private final Edition edition;
+        private final String senderId;
+        private final int defaultSize;
+        private final String messageIdSuffix;
+        private final boolean retryDeferredNow;
+        private final Instant runStartedAt;
+        /** Rows were made for every due subscriber up to this id, or they had one already. */
+        private long passedSubscriber;
+        /** No due subscriber above {@link #passedSubscriber} was left without a row at the last look. */
+        private boolean everyoneHasARow;
+
+        private Round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
+                      boolean retryDeferredNow, Instant runStartedAt) {
+            this.edition = edition;
+            this.senderId = senderId;
+            this.defaultSize = defaultSize;
+            this.messageIdSuffix = messageIdSuffix;
+            this.retryDeferredNow = retryDeferredNow;
+            this.runStartedAt = runStartedAt;
+        }
+
+        /**
+         * Whether the last look found every subscriber due the edition with a row: those who join
+         * or come back after that look wait for the next edition.
+         */
+        public boolean everyoneHasARow() {
+            return everyoneHasARow;
+        }
+
+        /** Claims up to {@code limit} deliveries for this sender; empty when there is nothing left to claim. */
+        public List<Claim> claim(int limit) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Claimed claimed = database.inTransaction(connection -> claim(connection, limit));
+                    passedSubscriber = Math.max(passedSubscriber, claimed.lastNewSubscriber());
+                    everyoneHasARow |= claimed.everyoneHasARow();
+                    return claimed.claims();
+                } catch (StoreException e) {
+                    // a second sender made a row for the same subscriber at the same moment: look again
+                    if (attempt >= 3 || !isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private record Claimed(List<Claim> claims, long lastNewSubscriber, boolean everyoneHasARow) {
+        }
+
         // one commit for the whole batch: on H2 every commit is written through to the file (see Database.open)
-        return database.inTransaction(connection -> {
+        private Claimed claim(java.sql.Connection connection, int limit) throws SQLException {
+            Instant now = clock.instant();
+            Instant aliveSince = now.minus(claimTimeout);
             List<Claim> candidates = new ArrayList<>();
             List<Long> inactive = new ArrayList<>();
             // queued rows first, then due retries and stale claims; ordering by the index's own columns lets
@@ -223,9 +277,9 @@ public final class DeliveryLedger {
                         : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
                         + " order by d.edition_id, d.state, d.id limit ?")) {
                     int i = 1;
-                    ps.setLong(i++, editionId);
+                    ps.setLong(i++, edition.id());
                     if (!queued) {
-                        i = bindClaimable(ps, i, retryDeferredNow, runStartedAt, now, senderId, aliveSince);
+                        i = bindClaimable(ps, i, now, aliveSince);
                     }
                     ps.setInt(i, wanted);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -248,49 +302,106 @@ public final class DeliveryLedger {
                         int i = 1;
                         setInstant(skip, i++, now);
                         skip.setLong(i++, id);
-                        bindClaimable(skip, i, retryDeferredNow, runStartedAt, now, senderId, aliveSince);
+                        bindClaimable(skip, i, now, aliveSince);
                         skip.addBatch();
                     }
                     skip.executeBatch();
                 }
             }
-            if (candidates.isEmpty()) {
-                return List.of();
-            }
-            List<Claim> claimed = new ArrayList<>(candidates.size());
-            try (PreparedStatement update = connection.prepareStatement("""
-                    update deliveries d set state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,
-                        updated_at = ?
-                    where d.id = ? and""" + " " + CLAIMABLE)) {
-                for (Claim c : candidates) {
-                    int i = 1;
-                    update.setString(i++, senderId);
-                    setInstant(update, i++, now);
-                    setInstant(update, i++, now);
-                    update.setLong(i++, c.deliveryId());
-                    bindClaimable(update, i, retryDeferredNow, runStartedAt, now, senderId, aliveSince);
-                    update.addBatch();
-                }
-                int[] counts = update.executeBatch();
-                for (int k = 0; k < counts.length; k++) {
-                    // 0 means another sender claimed the row between our select and update
-                    if (counts[k] != 0) {
-                        claimed.add(candidates.get(k));
+            List<Claim> claimed = new ArrayList<>(limit);
+            if (!candidates.isEmpty()) {
+                try (PreparedStatement update = connection.prepareStatement("""
+                        update deliveries d set state = 'sending', claimed_by = ?, claimed_at = ?,
+                            attempts = attempts + 1, updated_at = ?
+                        where d.id = ? and""" + " " + CLAIMABLE)) {
+                    for (Claim c : candidates) {
+                        int i = 1;
+                        update.setString(i++, senderId);
+                        setInstant(update, i++, now);
+                        setInstant(update, i++, now);
+                        update.setLong(i++, c.deliveryId());
+                        bindClaimable(update, i, now, aliveSince);
+                        update.addBatch();
+                    }
+                    int[] counts = update.executeBatch();
+                    for (int k = 0; k < counts.length; k++) {
+                        // 0 means another sender claimed the row between our select and update
+                        if (counts[k] != 0) {
+                            claimed.add(candidates.get(k));
+                        }
                     }
                 }
             }
-            return claimed;
-        });
-    }
+            int wanted = limit - candidates.size() - inactive.size();
+            if (wanted <= 0 || everyoneHasARow) {
+                return new Claimed(claimed, 0, false);
+            }
+            List<Claim> made = makeRows(connection, wanted, now);
+            claimed.addAll(made);
+            return new Claimed(claimed, made.isEmpty() ? 0 : made.get(made.size() - 1).subscriberId(), made.isEmpty());
+        }
 
-    private static int bindClaimable(PreparedStatement ps, int i, boolean retryDeferredNow, Instant runStartedAt,
-                                     Instant now, String senderId, Instant aliveSince) throws SQLException {
-        setInstant(ps, i++, now);
-        ps.setBoolean(i++, retryDeferredNow);
-        setInstant(ps, i++, runStartedAt);
-        ps.setString(i++, senderId);
-        setInstant(ps, i++, aliveSince);
-        return i;
+        /** Creates rows, claimed by this sender, for the next {@code wanted} due subscribers who have none. */
+        private List<Claim> makeRows(java.sql.Connection connection, int wanted, Instant now) throws SQLException {
+            long lastRowBefore;
+            try (PreparedStatement ps = connection.prepareStatement("select coalesce(max(id), 0) from deliveries");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastRowBefore = rs.getLong(1);
+            }
+            int made;
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
+                        attempts, claimed_by, claimed_at, updated_at)
+                    select ?, s.id, 'sending',""" + " " + SELECTION + """
+                    , coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>',
+                        1, ?, ?, ?
+                    from subscribers s
+                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + " order by s.status, s.id limit ?")) {
+                int i = 1;
+                insert.setLong(i++, edition.id());
+                insert.setInt(i++, defaultSize);
+                insert.setString(i++, edition.date().toString());
+                insert.setString(i++, messageIdSuffix);
+                insert.setString(i++, senderId);
+                setInstant(insert, i++, now);
+                setInstant(insert, i++, now);
+                insert.setLong(i++, passedSubscriber);
+                i = bindDue(insert, i, edition);
+                insert.setInt(i, wanted);
+                made = insert.executeUpdate();
+            }
+            if (made == 0) {
+                return List.of();
+            }
+            // identities only grow: this sender's rows above the last id seen before the insert are the new ones
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select d.id, d.subscriber_id, s.email, d.message_id, d.selection, d.digest_size
+                    from deliveries d join subscribers s on s.id = d.subscriber_id
+                    where d.edition_id = ? and d.state = 'sending' and d.id > ? and d.claimed_by = ?
+                    order by d.subscriber_id""")) {
+                ps.setLong(1, edition.id());
+                ps.setLong(2, lastRowBefore);
+                ps.setString(3, senderId);
+                List<Claim> claims = new ArrayList<>(made);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                                Edition.Selection.fromDb(rs.getString(5)), rs.getInt(6), 1));
+                    }
+                }
+                return claims;
+            }
+        }
+
+        private int bindClaimable(PreparedStatement ps, int i, Instant now, Instant aliveSince) throws SQLException {
+            setInstant(ps, i++, now);
+            ps.setBoolean(i++, retryDeferredNow);
+            setInstant(ps, i++, runStartedAt);
+            ps.setString(i++, senderId);
+            setInstant(ps, i++, aliveSince);
+            return i;
+        }
     }
 
     /** Rows of the edition being sent right now by senders other than {@code senderId}. */
@@ -499,7 +610,20 @@ public final class DeliveryLedger {
         });
     }
 
-    public Map<State, Integer> progress(long editionId) {
+    /**
+     * How far an edition is: its rows by state. While the edition is being sent, subscribers due
+     * it who have no row yet count as queued: the next run makes their rows and sends them.
+     */
+    public Map<State, Integer> progress(Edition edition) {
+        Map<State, Integer> counts = rowCounts(edition.id());
+        if (edition.status() == Edition.Status.SENDING) {
+            counts.merge(State.QUEUED, notQueued(edition), Integer::sum);
+        }
+        return counts;
+    }
+
+    /** The edition's rows by state, without the subscribers who have none yet. */
+    Map<State, Integer> rowCounts(long editionId) {
         return database.withConnection(connection -> {
             Map<State, Integer> counts = new EnumMap<>(State.class);
             for (State s : State.values()) {
@@ -548,22 +672,6 @@ public final class DeliveryLedger {
                     }
                 }
                 return problems;
-            }
-        });
-    }
-
-    /** Editions that still have deliveries to retry. */
-    public List<Long> editionsWithDeferred() {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "select distinct edition_id from deliveries where state in ('deferred', 'queued', 'sending') order by edition_id")) {
-                List<Long> ids = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-                return ids;
             }
         });
     }

@@ -8,6 +8,11 @@ import java.util.Locale;
 public record Edition(long id, LocalDate date, Status status, Instant createdAt, Instant startedAt,
                       Instant finishedAt, String lastError) {
 
+    /** This edition as it reads once marked sending again (see {@link EditionRepository#markSending}). */
+    public Edition sending() {
+        return new Edition(id, date, Status.SENDING, createdAt, startedAt, null, null);
+    }
+
     public enum Status {
         /** Deliveries are queued or under way. */
         SENDING,

@@ -147,12 +147,10 @@ public final class EditionSender {
         ledger.foldSent();
         recoverJournals("");
         Edition edition = edition(date);
-        long enqueueStart = System.nanoTime();
-        int added = ledger.enqueue(edition, digest.size(), messageIdSuffix(edition));
-        long enqueueMillis = (System.nanoTime() - enqueueStart) / 1_000_000;
+        DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size());
         EditionComposer.Prepared prepared;
         try {
-            prepared = composer.prepare(edition, ledger.pendingVariants(edition.id()));
+            prepared = composer.prepare(edition, outstanding.variants());
         } catch (TemplateException e) {
             editions.markFailed(edition.id(), e.getMessage());
             log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
@@ -160,21 +158,29 @@ public final class EditionSender {
         }
         if (edition.status() != Edition.Status.SENDING) {
             editions.markSending(edition.id());
+            edition = edition.sending();
         }
         Instant cutoff = edition.startedAt().plus(sending.retryCutoff());
         if (clock.instant().isAfter(cutoff)) {
             int failed = ledger.failStale(edition.id(), "not sent: the edition is older than the retry cut-off ("
                     + sending.retryCutoff().toHours() + "h)");
-            finishIfDone(edition);
-            return new SendReport(date, edition.id(), 0, 0, failed, 0, ledger.progress(edition.id()),
+            // too late for anyone without a row too: the edition is over
+            Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
+            finishIfDone(edition, state);
+            return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
         }
-        log.info("event=edition_send_started date={} edition={} queued_now={} queue_millis={} mode={}", date,
-                edition.id(), added, enqueueMillis, mode);
-        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
-        String stoppedBecause = run.execute();
-        finishIfDone(edition);
-        Map<DeliveryLedger.State, Integer> state = ledger.progress(edition.id());
+        Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
+        before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
+        log.info("event=edition_send_started date={} edition={} to_send={} mode={}", date, edition.id(),
+                before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
+                        + before.get(DeliveryLedger.State.SENDING), mode);
+        Run run = new Run(prepared, edition, mode, runStartedAt, cutoff, progress);
+        String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        // a run that found everyone due with a row is over; who joined since waits for the next edition
+        Map<DeliveryLedger.State, Integer> state = run.everyoneHasARow ? ledger.rowCounts(edition.id())
+                : ledger.progress(edition);
+        finishIfDone(edition, state);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
                 run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
         log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
@@ -183,20 +189,22 @@ public final class EditionSender {
         return report;
     }
 
-    /** Retries what is due in every edition that still has deliveries outstanding (the scheduler's job). */
+    /**
+     * Retries what is due in every edition still being sent (the scheduler's job): deferred rows
+     * whose time came, claims a stopped sender left, and subscribers who have no row yet.
+     */
     public List<SendReport> retryDue() {
         List<SendReport> reports = new ArrayList<>();
-        List<Long> outstanding = ledger.editionsWithDeferred();
         for (Edition edition : editions.list(30)) {
-            if (edition.status() == Edition.Status.SENDING && outstanding.contains(edition.id())) {
+            if (edition.status() == Edition.Status.SENDING) {
                 reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
             }
         }
         return reports;
     }
 
-    private void finishIfDone(Edition edition) {
-        Map<DeliveryLedger.State, Integer> state = ledger.progress(edition.id());
+    /** Marks the edition sent when {@code state} has nothing left to send. */
+    private void finishIfDone(Edition edition, Map<DeliveryLedger.State, Integer> state) {
         int open = state.get(DeliveryLedger.State.QUEUED) + state.get(DeliveryLedger.State.DEFERRED)
                 + state.get(DeliveryLedger.State.SENDING);
         if (open == 0) {
@@ -211,6 +219,7 @@ public final class EditionSender {
     /** One run of the send loop. */
     private final class Run {
         private final EditionComposer.Prepared prepared;
+        private final Edition edition;
         private final SendMode mode;
         private final Instant startedAt;
         private final Instant cutoff;
@@ -228,13 +237,15 @@ public final class EditionSender {
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
         private SentJournal journal;
         private SentMarks sentMarks;
+        private boolean everyoneHasARow;
         private boolean journalFailed;
         private final AtomicLong leftCheckedAt = new AtomicLong();
         private volatile Set<Long> leftDeliveries; // null until first read
 
-        Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
+        Run(EditionComposer.Prepared prepared, Edition edition, SendMode mode, Instant startedAt, Instant cutoff,
             ProgressListener progress) {
             this.prepared = prepared;
+            this.edition = edition;
             this.mode = mode;
             this.startedAt = startedAt;
             this.cutoff = cutoff;
@@ -242,8 +253,9 @@ public final class EditionSender {
             this.queue = new ArrayBlockingQueue<>(sending.connections());
         }
 
-        String execute() {
-            long editionId = prepared.edition().id();
+        /** Runs until nothing is left to claim or the run has to stop; {@code total} is for progress reports. */
+        String execute(int total) {
+            long editionId = edition.id();
             ledger.heartbeat(senderId);
             if (journalDirectory.isPresent()) {
                 try {
@@ -268,7 +280,8 @@ public final class EditionSender {
                 worker.start();
                 workers.add(worker);
             }
-            int total = ledger.progress(editionId).values().stream().mapToInt(Integer::intValue).sum();
+            DeliveryLedger.Round round = ledger.round(edition, senderId, digest.size(), messageIdSuffix(edition),
+                    mode == SendMode.MANUAL, startedAt);
             long lastReport = System.nanoTime();
             long start = lastReport;
             long waitingSince = 0;
@@ -282,8 +295,8 @@ public final class EditionSender {
                     }
                     // a stopped sender's journal is applied before its claims can be taken over
                     recoverJournals(senderId);
-                    List<DeliveryLedger.Claim> batch = ledger.claim(editionId, senderId, CLAIM_BATCH,
-                            mode == SendMode.MANUAL, startedAt);
+                    List<DeliveryLedger.Claim> batch = round.claim(CLAIM_BATCH);
+                    everyoneHasARow = round.everyoneHasARow();
                     if (batch.isEmpty()) {
                         // rows another live sender holds: wait for it to finish or for its claims to go stale
                         if (ledger.sendingElsewhere(editionId, senderId) == 0) {

@@ -357,7 +357,7 @@ final class AdminApi {
         int limit = intParam(ctx, "limit", 30, 1, 365);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Edition e : editions.list(limit)) {
-            out.add(editionJson(e, ledger.progress(e.id())));
+            out.add(editionJson(e, ledger.progress(e)));
         }
         Json.send(ctx, 200, Map.of("editions", out));
     }
@@ -365,7 +365,7 @@ final class AdminApi {
     private void showEdition(Context ctx) {
         LocalDate date = date(ctx.pathParam("date"));
         Edition edition = editions.find(date).orElseThrow(() -> new ApiError(404, "no edition for " + date, "date"));
-        Map<String, Object> json = editionJson(edition, ledger.progress(edition.id()));
+        Map<String, Object> json = editionJson(edition, ledger.progress(edition));
         List<Map<String, Object>> problems = new ArrayList<>();
         for (DeliveryLedger.Problem p : ledger.problems(edition.id(), 100)) {
             Map<String, Object> problem = new LinkedHashMap<>();
@@ -414,7 +414,7 @@ final class AdminApi {
             }
         }
         log.info("event=edition_requested_by_api date={} edition={} via={}", date, edition.id(), via);
-        Map<String, Object> json = editionJson(edition, ledger.progress(edition.id()));
+        Map<String, Object> json = editionJson(edition, ledger.progress(edition));
         json.put("progressUrl", "/api/editions/" + date);
         Json.send(ctx, 202, json);
     }

@@ -215,7 +215,7 @@ public final class WebServer implements AutoCloseable {
             List<Edition> latest = paperboy.editions().list(1);
             if (!latest.isEmpty()) {
                 Edition e = latest.get(0);
-                lastEdition = AdminApi.editionJson(e, paperboy.ledger().progress(e.id()));
+                lastEdition = AdminApi.editionJson(e, paperboy.ledger().progress(e));
             }
         }
         boolean ok = database && schedulerOk;

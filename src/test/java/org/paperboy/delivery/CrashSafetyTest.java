@@ -127,8 +127,9 @@ class CrashSafetyTest {
         assertThat(duplicates).as("seed %s, kills %s", seed, kills).isLessThanOrEqualTo((long) kills * CONNECTIONS);
         assertThat(kills).as("kills that hit a running send").isPositive();
         try (Paperboy paperboy = Paperboy.open(settings.build(), Clock.systemUTC())) {
-            long editionId = paperboy.editions().list(1).get(0).id();
-            assertThat(paperboy.ledger().progress(editionId)).containsEntry(DeliveryLedger.State.SENT, SUBSCRIBERS);
+            Edition edition = paperboy.editions().list(1).get(0);
+            assertThat(edition.status()).isEqualTo(Edition.Status.SENT);
+            assertThat(paperboy.ledger().progress(edition)).containsEntry(DeliveryLedger.State.SENT, SUBSCRIBERS);
         }
     }
 

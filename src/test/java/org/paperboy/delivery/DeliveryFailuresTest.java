@@ -126,7 +126,7 @@ class DeliveryFailuresTest {
         expected.addAll(busy);
         assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(paperboy.editions().find(DATE).orElseThrow().status()).isEqualTo(Edition.Status.SENT);
-        assertThat(paperboy.ledger().progress(editionId))
+        assertThat(paperboy.ledger().progress(paperboy.editions().find(DATE).orElseThrow()))
                 .containsEntry(DeliveryLedger.State.SENT, 8).containsEntry(DeliveryLedger.State.FAILED, 2);
     }
 

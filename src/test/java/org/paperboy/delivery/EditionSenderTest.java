@@ -164,7 +164,7 @@ class EditionSenderTest {
         Edition edition = paperboy.editions().find(date).orElseThrow();
         assertThat(edition.status()).isEqualTo(Edition.Status.FAILED);
         assertThat(edition.lastError()).contains("digest.html:3:");
-        assertThat(paperboy.ledger().progress(edition.id()).get(DeliveryLedger.State.SENT)).isZero();
+        assertThat(paperboy.ledger().progress(edition).get(DeliveryLedger.State.SENT)).isZero();
 
         // fixed: the same edition goes out to everyone
         java.nio.file.Files.delete(dir.resolve("templates/digest.html"));

@@ -98,7 +98,7 @@ class SubscriptionServiceTest {
         assertThat(row.email()).isEqualTo("erased-" + id + "@erased.invalid");
         assertThat(row.status()).isEqualTo(SubscriberStatus.SUPPRESSED);
         assertThat(row.consent()).isEqualTo(new Subscriber.Consent(null, null, null, null, null, null));
-        assertThat(paperboy.ledger().progress(paperboy.editions().find(LocalDate.parse("2026-11-26")).orElseThrow().id())
+        assertThat(paperboy.ledger().progress(paperboy.editions().find(LocalDate.parse("2026-11-26")).orElseThrow())
                 .get(org.paperboy.delivery.DeliveryLedger.State.SENT)).isEqualTo(1);
         assertThatThrownBy(() -> service.addByOperator(ada, SubscriberStatus.ACTIVE, List.of(),
                 Subscriber.Consent.byOperator(clock.instant(), "csv")))
