@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paperboy.config.Settings;
 
-/** Opening an H2 file database: migrations, and the shortcut past Flyway when nothing is pending. */
+/**
+ * Opening an H2 file database (migrations, and the shortcut past Flyway when nothing is
+ * pending) and closing it (a file that is mostly dead pages is rewritten).
+ */
 class DatabaseTest {
 
     @TempDir
@@ -45,6 +48,73 @@ class DatabaseTest {
              Statement statement = connection.createStatement()) {
             assertThat(statement.executeQuery("select count(*) from delivery_sent").next()).isTrue();
             assertThat(Database.flyway(database.dataSource(), database.vendor()).info().pending()).isEmpty();
+        }
+    }
+
+    private Database open(String options) {
+        return Database.open(new Settings.Database("jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath() + options,
+                "sa", ""));
+    }
+
+    private Path file() {
+        return dir.resolve("paperboy.mv.db");
+    }
+
+    /** Writes 2,000 rows of 1 KB and rewrites them five times, one commit each: most pages in the file are dead. */
+    private static void churn(Database database) throws Exception {
+        try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+            statement.execute("create table churn (id int primary key, body varchar(2000))");
+            statement.execute("insert into churn select x, repeat('a', 1000) from system_range(1, 2000)");
+            for (char c = 'b'; c <= 'f'; c++) {
+                statement.execute("update churn set body = repeat('" + c + "', 1000)");
+            }
+        }
+    }
+
+    @Test
+    void aFileThatIsMostlyDeadPagesIsRewrittenWhenClosedAndKeepsItsData() throws Exception {
+        Database database = open();
+        churn(database);
+        long before = java.nio.file.Files.size(file());
+
+        database.close(1 << 20);
+
+        long after = java.nio.file.Files.size(file());
+        assertThat(after).as("bytes after, %d before", before).isLessThan(before / 2);
+        try (Database reopened = open(); Connection connection = reopened.connection();
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("select count(*), min(body) from churn")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(2000);
+            assertThat(rs.getString(2)).isEqualTo("f".repeat(1000));
+        }
+    }
+
+    @Test
+    void aSmallFileIsNotRewritten() throws Exception {
+        Database database = open();
+        churn(database);
+        long before = java.nio.file.Files.size(file());
+        assertThat(before).isLessThan(Database.COMPACT_ABOVE_BYTES);
+
+        database.close();
+
+        assertThat(java.nio.file.Files.size(file())).isEqualTo(before);
+    }
+
+    @Test
+    void aFileAnotherProcessIsConnectedToIsNotRewritten() throws Exception {
+        // the second pool reaches the first one's database through H2's automatic server, as a
+        // command does while serve runs; closing the first must not cut the second one off
+        Database owner = open(";AUTO_SERVER=TRUE");
+        churn(owner);
+        try (Database other = open(";AUTO_SERVER=TRUE"); Connection connection = other.connection();
+             Statement statement = connection.createStatement()) {
+            long before = java.nio.file.Files.size(file());
+
+            owner.close(1 << 20);
+
+            assertThat(java.nio.file.Files.size(file())).isEqualTo(before);
         }
     }
 }
