@@ -200,6 +200,8 @@ public final class Paperboy implements AutoCloseable {
             public void sendDigest() {
                 EditionSender s = sender();
                 s.send(s.today(), SendMode.SCHEDULED, (done, total, rate) -> { });
+                // serve holds the H2 file open for days: the dead pages an edition leaves go now
+                database.compactIfWasteful();
             }
 
             @Override

@@ -20,13 +20,18 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Vendor vendor;
     private final String url;
+    private final Settings.Database settings;
+    private final java.util.Properties h2Properties;
 
     public enum Vendor { H2, POSTGRESQL }
 
-    private Database(HikariDataSource dataSource, Vendor vendor, String url) {
+    private Database(HikariDataSource dataSource, Vendor vendor, Settings.Database settings,
+                     java.util.Properties h2Properties) {
         this.dataSource = dataSource;
         this.vendor = vendor;
-        this.url = url;
+        this.url = settings.url();
+        this.settings = settings;
+        this.h2Properties = h2Properties;
     }
 
     /** Opens the pool and applies every pending migration. */
@@ -40,12 +45,9 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setPoolName("paperboy-db");
         config.setInitializationFailTimeout(-1);
-        if (vendor == Vendor.H2 && !settings.url().toUpperCase(java.util.Locale.ROOT).contains("MAX_COMPACT_TIME")) {
-            // H2's own compaction on close is bounded in time, not in effect: every one-shot command
-            // paid 0.3 to 0.4 s for it, and the file still grew to 13 times its live data over a
-            // week of editions. The file is rewritten whole instead when it is worth it (see close).
-            config.addDataSourceProperty("MAX_COMPACT_TIME", "0");
-        }
+        java.util.Properties h2 = vendor == Vendor.H2 ? h2Properties(settings.url()) : new java.util.Properties();
+        h2.forEach((key, value) -> config.addDataSourceProperty((String) key, value));
+        config.setAllowPoolSuspension(vendor == Vendor.H2); // see compactIfWasteful
         HikariDataSource dataSource = new HikariDataSource(config);
         try (Connection probe = dataSource.getConnection()) {
             probe.isValid(5);
@@ -62,10 +64,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot migrate the database: " + firstLine(e.getMessage()), e);
         }
-        if (vendor == Vendor.H2) {
-            durableCommits(dataSource);
-        }
-        return new Database(dataSource, vendor, settings.url());
+        return new Database(dataSource, vendor, settings, h2);
     }
 
     /**
@@ -98,18 +97,27 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * H2 writes commits to its file up to 500 ms late by default: a hard kill would forget what
-     * was committed in that window, such as deliveries marked sent, and they would go out again.
-     * The setting is database-wide and lasts while the database is open.
+     * Settings every connection to an H2 database gives, so that they hold each time the file is
+     * opened: after a rewrite (see {@link #compactIfWasteful}) and when a process takes the file
+     * over from one that stopped (H2's automatic server). {@code WRITE_DELAY=0}: H2 writes commits
+     * to its file up to 500 ms late by default, and a hard kill would forget what was committed in
+     * that window, such as deliveries marked sent, which would go out again; a URL that sets it is
+     * refused. {@code MAX_COMPACT_TIME=0}: H2's own compaction on close is bounded in time, not in
+     * effect (every one-shot command paid 0.3 to 0.4 s for it, and the file still grew to 13 times
+     * its live data over a week of editions); the file is rewritten whole instead when it is worth it.
      */
-    private static void durableCommits(HikariDataSource dataSource) {
-        try (Connection connection = dataSource.getConnection();
-             java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("SET WRITE_DELAY 0");
-        } catch (SQLException e) {
-            dataSource.close();
-            throw new StoreException("cannot make H2 write commits at once: " + firstLine(e.getMessage()), e);
+    private static java.util.Properties h2Properties(String url) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (upper.contains(";WRITE_DELAY")) {
+            throw new org.paperboy.config.ConfigException("PAPERBOY_DB_URL", "WRITE_DELAY cannot be set: Paperboy"
+                    + " needs every commit written at once, so that a crash forgets no delivery marked sent");
         }
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("WRITE_DELAY", "0");
+        if (!upper.contains(";MAX_COMPACT_TIME")) {
+            properties.setProperty("MAX_COMPACT_TIME", "0");
+        }
+        return properties;
     }
 
     /**
@@ -185,9 +193,9 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * An H2 file at least this large whose chunks hold less than half live data is rewritten
-     * when it is closed: every edition leaves the rows it updated behind as dead pages (20,000
-     * deliveries leave about 35 MB), which H2 does not reclaim while commits are written at once.
+     * An H2 file at least this large whose chunks hold less than half live data is rewritten:
+     * every edition leaves the rows it updated behind as dead pages (20,000 deliveries leave about
+     * 35 MB), which H2 does not reclaim while commits are written at once.
      */
     static final long COMPACT_ABOVE_BYTES = 64L << 20;
     private static final int COMPACT_BELOW_LIVE_PERCENT = 50;
@@ -195,55 +203,138 @@ public final class Database implements AutoCloseable {
     /** Closes the pool, first rewriting an H2 file of {@code compactAboveBytes} or more that is mostly dead pages. */
     void close(long compactAboveBytes) {
         if (vendor == Vendor.H2) {
-            compactIfWasteful(compactAboveBytes);
+            Connection connection = null;
+            try {
+                connection = dataSource.getConnection();
+                compactIfWasteful(connection, compactAboveBytes, dataSource.getHikariPoolMXBean().getTotalConnections());
+            } catch (SQLException | RuntimeException e) {
+                log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
+            } finally {
+                closeQuietly(connection); // after SHUTDOWN COMPACT the pool's connections are already closed
+            }
         }
         dataSource.close();
     }
 
     /**
-     * {@code SHUTDOWN COMPACT}: H2 copies the live data to a new file (157 MB with 12 % live took
-     * 1.2 s, leaving 7 MB). Only by the process that has the file open, and only when no other
-     * process is connected to it through the automatic server, whose connections it would cut.
+     * Rewrites the H2 file now if it is mostly dead pages, for a process that keeps the database
+     * open for days ({@code serve}, after each digest). The pool is suspended meanwhile: callers
+     * wait (about a second per 150 MB of file) instead of failing, and the connections made
+     * afterwards open the rewritten file. Skipped when a connection stays busy for 10 s.
      */
-    private void compactIfWasteful(long compactAboveBytes) {
-        Connection connection = null;
-        try {
-            connection = dataSource.getConnection();
-            if (!(connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal)) {
-                return; // connected to another process's database
+    public void compactIfWasteful() {
+        compactIfWasteful(COMPACT_ABOVE_BYTES);
+    }
+
+    void compactIfWasteful(long compactAboveBytes) {
+        if (vendor != Vendor.H2) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (waste(connection, compactAboveBytes, dataSource.getHikariPoolMXBean().getTotalConnections()) == null) {
+                return; // the usual case, answered without holding anyone up
             }
-            long fileSize = 0;
-            int livePercent = 100;
-            int sessions;
-            try (java.sql.Statement statement = connection.createStatement()) {
-                try (java.sql.ResultSet rs = statement.executeQuery("select setting_name, setting_value"
-                        + " from information_schema.settings where setting_name in ('info.FILE_SIZE', 'info.CHUNKS_FILL_RATE')")) {
-                    while (rs.next()) {
-                        if ("info.FILE_SIZE".equals(rs.getString(1))) {
-                            fileSize = Long.parseLong(rs.getString(2));
-                        } else {
-                            livePercent = Integer.parseInt(rs.getString(2));
-                        }
-                    }
-                }
-                try (java.sql.ResultSet rs = statement.executeQuery("select count(*) from information_schema.sessions")) {
-                    rs.next();
-                    sessions = rs.getInt(1);
-                }
-                if (fileSize < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT
-                        || sessions > dataSource.getHikariPoolMXBean().getTotalConnections()) {
+        } catch (SQLException e) {
+            log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
+            return;
+        }
+        com.zaxxer.hikari.HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+        pool.suspendPool();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (pool.getActiveConnections() > 0) {
+                if (System.nanoTime() > deadline) {
+                    log.info("event=database_compaction_skipped reason=\"connections stayed busy\"");
                     return;
                 }
-                long start = System.nanoTime();
-                statement.execute("SHUTDOWN COMPACT");
-                log.info("event=database_compacted file_bytes_before={} live_percent={} millis={}", fileSize,
-                        livePercent, (System.nanoTime() - start) / 1_000_000);
+                Thread.sleep(10);
+            }
+            // the pool hands out nothing now: a connection of our own, to the database its idle ones hold open
+            try (Connection connection = java.sql.DriverManager.getConnection(url, credentials())) {
+                if (compactIfWasteful(connection, compactAboveBytes, pool.getTotalConnections() + 1)) {
+                    pool.softEvictConnections(); // closed with the database; never handed out again
+                }
+            } catch (SQLException e) {
+                if (!isClosedDatabase(e)) {
+                    throw e;
+                }
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(connection); // after SHUTDOWN COMPACT the pool's connections are already closed
+            pool.resumePool();
         }
+    }
+
+    private java.util.Properties credentials() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(h2Properties);
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        return properties;
+    }
+
+    /** How much of the file is dead, when it is worth a rewrite; null when it is not, or not ours to rewrite. */
+    private record Waste(long fileBytes, int livePercent) {
+    }
+
+    /**
+     * Whether the file behind {@code connection} is worth rewriting: this process has it open
+     * (not another one, through H2's automatic server), it is {@code compactAboveBytes} or more,
+     * less than half live, and no connection beyond {@code ownSessions} is open on it, which a
+     * rewrite would cut.
+     */
+    private static Waste waste(Connection connection, long compactAboveBytes, int ownSessions) throws SQLException {
+        if (!(connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal)) {
+            return null; // connected to another process's database
+        }
+        long fileBytes = 0;
+        int livePercent = 100;
+        try (java.sql.Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rs = statement.executeQuery("select setting_name, setting_value"
+                    + " from information_schema.settings where setting_name in ('info.FILE_SIZE', 'info.CHUNKS_FILL_RATE')")) {
+                while (rs.next()) {
+                    if ("info.FILE_SIZE".equals(rs.getString(1))) {
+                        fileBytes = Long.parseLong(rs.getString(2));
+                    } else {
+                        livePercent = Integer.parseInt(rs.getString(2));
+                    }
+                }
+            }
+            if (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT) {
+                return null;
+            }
+            try (java.sql.ResultSet rs = statement.executeQuery("select count(*) from information_schema.sessions")) {
+                rs.next();
+                return rs.getInt(1) > ownSessions ? null : new Waste(fileBytes, livePercent);
+            }
+        }
+    }
+
+    /**
+     * {@code SHUTDOWN COMPACT} when {@link #waste} says so: H2 copies the live data to a new file
+     * (157 MB with 12 % live took 1.2 s, leaving 7 MB) and closes the database. Returns whether it did.
+     */
+    private static boolean compactIfWasteful(Connection connection, long compactAboveBytes, int ownSessions)
+            throws SQLException {
+        Waste waste = waste(connection, compactAboveBytes, ownSessions);
+        if (waste == null) {
+            return false;
+        }
+        long start = System.nanoTime();
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN COMPACT");
+        }
+        log.info("event=database_compacted file_bytes_before={} live_percent={} millis={}", waste.fileBytes(),
+                waste.livePercent(), (System.nanoTime() - start) / 1_000_000);
+        return true;
+    }
+
+    private static boolean isClosedDatabase(SQLException e) {
+        return e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
+                || e.getErrorCode() == org.h2.api.ErrorCode.OBJECT_CLOSED;
     }
 
     private static void closeQuietly(Connection connection) {

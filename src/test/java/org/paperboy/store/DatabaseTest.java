@@ -117,4 +117,76 @@ class DatabaseTest {
             assertThat(java.nio.file.Files.size(file())).isEqualTo(before);
         }
     }
+
+    private static String writeDelay(Database database) {
+        return database.withConnection(connection -> {
+            try (Statement statement = connection.createStatement();
+                 java.sql.ResultSet rs = statement.executeQuery(
+                         "select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
+    @Test
+    void aFileThatIsMostlyDeadPagesIsRewrittenWhileInUseAndWhoeverAsksMeanwhileWaits() throws Exception {
+        try (Database database = open(";AUTO_SERVER=TRUE")) {
+            churn(database);
+            long before = java.nio.file.Files.size(file());
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // as the web pages and the scheduler in serve: queries from other threads all along
+            java.util.List<Thread> readers = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                Thread reader = new Thread(() -> {
+                    while (!done.get()) {
+                        try {
+                            int rows = database.withConnection(connection -> {
+                                try (Statement statement = connection.createStatement();
+                                     java.sql.ResultSet rs = statement.executeQuery("select count(*) from churn")) {
+                                    rs.next();
+                                    return rs.getInt(1);
+                                }
+                            });
+                            assertThat(rows).isEqualTo(2000);
+                            answered.incrementAndGet();
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            org.awaitility.Awaitility.await().until(() -> answered.get() > 100);
+
+            database.compactIfWasteful(1 << 20);
+
+            int answeredAfter = answered.get();
+            org.awaitility.Awaitility.await().until(() -> answered.get() > answeredAfter + 100);
+            done.set(true);
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(java.nio.file.Files.size(file())).as("bytes after, %d before", before).isLessThan(before / 2);
+            assertThat(writeDelay(database)).as("commits written at once after the file was opened again").isEqualTo("0");
+        }
+    }
+
+    @Test
+    void commitsAreWrittenAtOnce() {
+        try (Database database = open()) {
+            assertThat(writeDelay(database)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aUrlThatDelaysCommitsIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(";WRITE_DELAY=500"))
+                .isInstanceOf(org.paperboy.config.ConfigException.class)
+                .hasMessageContaining("PAPERBOY_DB_URL: WRITE_DELAY cannot be set");
+    }
 }
