@@ -5,6 +5,7 @@ import static org.paperboy.store.SqlValues.setDate;
 import static org.paperboy.store.SqlValues.setInstant;
 import static org.paperboy.store.SqlValues.setText;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,12 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
 
@@ -111,7 +115,7 @@ public final class DeliveryLedger {
     }
 
     /** What is left to send of an edition: the digests it needs, and how many due subscribers have no row yet. */
-    public record Outstanding(List<Variant> variants, int notQueued) {
+    record Outstanding(List<Variant> variants, int notQueued) {
     }
 
     /**
@@ -119,10 +123,10 @@ public final class DeliveryLedger {
      * due it who have no row yet ({@code defaultSize} for those who chose no size), and how many
      * of those there are. One pass over each table.
      */
-    public Outstanding outstanding(Edition edition, int defaultSize) {
+    Outstanding outstanding(Edition edition, int defaultSize) {
         return database.withConnection(connection -> {
-            java.util.SortedSet<Variant> variants = new java.util.TreeSet<>(java.util.Comparator
-                    .comparing(Variant::selection).thenComparingInt(Variant::size));
+            SortedSet<Variant> variants = new TreeSet<>(Comparator.comparing(Variant::selection)
+                    .thenComparingInt(Variant::size));
             try (PreparedStatement ps = connection.prepareStatement("""
                     select distinct selection, digest_size from deliveries
                     where edition_id = ? and state in ('queued', 'deferred', 'sending')""")) {
@@ -194,7 +198,7 @@ public final class DeliveryLedger {
      *                         attempt time (an operator's {@code send}); rows deferred during the
      *                         run wait for their time
      */
-    public Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
+    Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
                        boolean retryDeferredNow, Instant runStartedAt) {
         return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt);
     }
@@ -206,7 +210,7 @@ public final class DeliveryLedger {
      * subscriber order. Subscribers who left are never given a row; rows whose subscriber left
      * after the row was made are marked skipped instead of claimed. Used by one thread.
      */
-    public final class Round {
+    final class Round {
         private final Edition edition;
         private final String senderId;
         private final int defaultSize;
@@ -232,12 +236,12 @@ public final class DeliveryLedger {
          * Whether the last look found every subscriber due the edition with a row: those who join
          * or come back after that look wait for the next edition.
          */
-        public boolean everyoneHasARow() {
+        boolean everyoneHasARow() {
             return everyoneHasARow;
         }
 
         /** Claims up to {@code limit} deliveries for this sender; empty when there is nothing left to claim. */
-        public List<Claim> claim(int limit) {
+        List<Claim> claim(int limit) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     Claimed claimed = database.inTransaction(connection -> claim(connection, limit));
@@ -257,7 +261,7 @@ public final class DeliveryLedger {
         }
 
         // one commit for the whole batch: on H2 every commit is written through to the file (see Database.open)
-        private Claimed claim(java.sql.Connection connection, int limit) throws SQLException {
+        private Claimed claim(Connection connection, int limit) throws SQLException {
             Instant now = clock.instant();
             Instant aliveSince = now.minus(claimTimeout);
             List<Claim> candidates = new ArrayList<>();
@@ -342,7 +346,7 @@ public final class DeliveryLedger {
         }
 
         /** Creates rows, claimed by this sender, for the next {@code wanted} due subscribers who have none. */
-        private List<Claim> makeRows(java.sql.Connection connection, int wanted, Instant now) throws SQLException {
+        private List<Claim> makeRows(Connection connection, int wanted, Instant now) throws SQLException {
             long lastRowBefore;
             try (PreparedStatement ps = connection.prepareStatement("select coalesce(max(id), 0) from deliveries");
                  ResultSet rs = ps.executeQuery()) {

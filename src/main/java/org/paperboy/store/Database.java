@@ -2,12 +2,26 @@ package org.paperboy.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.h2.api.ErrorCode;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.paperboy.config.ConfigException;
 import org.paperboy.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The application's connection pool, migrated to the current schema on open. Quartz shares
@@ -15,18 +29,18 @@ import org.paperboy.config.Settings;
  */
 public final class Database implements AutoCloseable {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
     private final Vendor vendor;
     private final String url;
     private final Settings.Database settings;
-    private final java.util.Properties h2Properties;
+    private final Properties h2Properties;
 
     public enum Vendor { H2, POSTGRESQL }
 
     private Database(HikariDataSource dataSource, Vendor vendor, Settings.Database settings,
-                     java.util.Properties h2Properties) {
+                     Properties h2Properties) {
         this.dataSource = dataSource;
         this.vendor = vendor;
         this.url = settings.url();
@@ -45,7 +59,7 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setPoolName("paperboy-db");
         config.setInitializationFailTimeout(-1);
-        java.util.Properties h2 = vendor == Vendor.H2 ? h2Properties(settings.url()) : new java.util.Properties();
+        Properties h2 = vendor == Vendor.H2 ? h2Properties(settings.url()) : new Properties();
         h2.forEach((key, value) -> config.addDataSourceProperty((String) key, value));
         config.setAllowPoolSuspension(vendor == Vendor.H2); // see compactIfWasteful
         HikariDataSource dataSource = new HikariDataSource(config);
@@ -85,10 +99,10 @@ public final class Database implements AutoCloseable {
     /** Whether the migration {@code version} was applied successfully; false on a new database. */
     private static boolean migratedTo(DataSource dataSource, String version) {
         try (Connection connection = dataSource.getConnection();
-             java.sql.PreparedStatement ps = connection.prepareStatement(
+             PreparedStatement ps = connection.prepareStatement(
                      "select count(*) from \"flyway_schema_history\" where \"version\" = ? and \"success\"")) {
             ps.setString(1, version);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getInt(1) == 1;
             }
         } catch (SQLException e) {
@@ -106,13 +120,13 @@ public final class Database implements AutoCloseable {
      * effect (every one-shot command paid 0.3 to 0.4 s for it, and the file still grew to 13 times
      * its live data over a week of editions); the file is rewritten whole instead when it is worth it.
      */
-    private static java.util.Properties h2Properties(String url) {
-        String upper = url.toUpperCase(java.util.Locale.ROOT);
+    private static Properties h2Properties(String url) {
+        String upper = url.toUpperCase(Locale.ROOT);
         if (upper.contains(";WRITE_DELAY")) {
-            throw new org.paperboy.config.ConfigException("PAPERBOY_DB_URL", "WRITE_DELAY cannot be set: Paperboy"
+            throw new ConfigException("PAPERBOY_DB_URL", "WRITE_DELAY cannot be set: Paperboy"
                     + " needs every commit written at once, so that a crash forgets no delivery marked sent");
         }
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         properties.setProperty("WRITE_DELAY", "0");
         if (!upper.contains(";MAX_COMPACT_TIME")) {
             properties.setProperty("MAX_COMPACT_TIME", "0");
@@ -238,10 +252,10 @@ public final class Database implements AutoCloseable {
             log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
             return;
         }
-        com.zaxxer.hikari.HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+        HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
         pool.suspendPool();
         try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pool.getActiveConnections() > 0) {
                 if (System.nanoTime() > deadline) {
                     log.info("event=database_compaction_skipped reason=\"connections stayed busy\"");
@@ -250,7 +264,7 @@ public final class Database implements AutoCloseable {
                 Thread.sleep(10);
             }
             // the pool hands out nothing now: a connection of our own, to the database its idle ones hold open
-            try (Connection connection = java.sql.DriverManager.getConnection(url, credentials())) {
+            try (Connection connection = DriverManager.getConnection(url, credentials())) {
                 if (compactIfWasteful(connection, compactAboveBytes, pool.getTotalConnections() + 1)) {
                     pool.softEvictConnections(); // closed with the database; never handed out again
                 }
@@ -268,8 +282,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private java.util.Properties credentials() {
-        java.util.Properties properties = new java.util.Properties();
+    private Properties credentials() {
+        Properties properties = new Properties();
         properties.putAll(h2Properties);
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
@@ -287,13 +301,13 @@ public final class Database implements AutoCloseable {
      * rewrite would cut.
      */
     private static Waste waste(Connection connection, long compactAboveBytes, int ownSessions) throws SQLException {
-        if (!(connection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal)) {
+        if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal)) {
             return null; // connected to another process's database
         }
         long fileBytes = 0;
         int livePercent = 100;
-        try (java.sql.Statement statement = connection.createStatement()) {
-            try (java.sql.ResultSet rs = statement.executeQuery("select setting_name, setting_value"
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("select setting_name, setting_value"
                     + " from information_schema.settings where setting_name in ('info.FILE_SIZE', 'info.CHUNKS_FILL_RATE')")) {
                 while (rs.next()) {
                     if ("info.FILE_SIZE".equals(rs.getString(1))) {
@@ -306,7 +320,7 @@ public final class Database implements AutoCloseable {
             if (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT) {
                 return null;
             }
-            try (java.sql.ResultSet rs = statement.executeQuery("select count(*) from information_schema.sessions")) {
+            try (ResultSet rs = statement.executeQuery("select count(*) from information_schema.sessions")) {
                 rs.next();
                 return rs.getInt(1) > ownSessions ? null : new Waste(fileBytes, livePercent);
             }
@@ -324,7 +338,7 @@ public final class Database implements AutoCloseable {
             return false;
         }
         long start = System.nanoTime();
-        try (java.sql.Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN COMPACT");
         }
         log.info("event=database_compacted file_bytes_before={} live_percent={} millis={}", waste.fileBytes(),
@@ -333,8 +347,8 @@ public final class Database implements AutoCloseable {
     }
 
     private static boolean isClosedDatabase(SQLException e) {
-        return e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
-                || e.getErrorCode() == org.h2.api.ErrorCode.OBJECT_CLOSED;
+        return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED
+                || e.getErrorCode() == ErrorCode.OBJECT_CLOSED;
     }
 
     private static void closeQuietly(Connection connection) {
@@ -359,7 +373,7 @@ public final class Database implements AutoCloseable {
         if (url.startsWith("jdbc:postgresql:")) {
             return Vendor.POSTGRESQL;
         }
-        throw new org.paperboy.config.ConfigException("PAPERBOY_DB_URL", url,
+        throw new ConfigException("PAPERBOY_DB_URL", url,
                 "a jdbc:h2: or jdbc:postgresql: URL");
     }
 
