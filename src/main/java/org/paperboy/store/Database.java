@@ -220,7 +220,7 @@ public final class Database implements AutoCloseable {
             Connection connection = null;
             try {
                 connection = dataSource.getConnection();
-                compactIfWasteful(connection, compactAboveBytes, dataSource.getHikariPoolMXBean().getTotalConnections());
+                compactIfWasteful(connection, compactAboveBytes, Integer.MAX_VALUE);
             } catch (SQLException | RuntimeException e) {
                 log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
             } finally {
@@ -245,7 +245,7 @@ public final class Database implements AutoCloseable {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (waste(connection, compactAboveBytes, dataSource.getHikariPoolMXBean().getTotalConnections()) == null) {
+            if (waste(connection, compactAboveBytes, Integer.MAX_VALUE) == null) {
                 return; // the usual case, answered without holding anyone up
             }
         } catch (SQLException e) {
@@ -265,6 +265,7 @@ public final class Database implements AutoCloseable {
             }
             // the pool hands out nothing now: a connection of our own, to the database its idle ones hold open
             try (Connection connection = DriverManager.getConnection(url, credentials())) {
+                // the pool's own connections, all idle, and this one: any other would be cut off
                 if (compactIfWasteful(connection, compactAboveBytes, pool.getTotalConnections() + 1)) {
                     pool.softEvictConnections(); // closed with the database; never handed out again
                 }
@@ -297,10 +298,10 @@ public final class Database implements AutoCloseable {
     /**
      * Whether the file behind {@code connection} is worth rewriting: this process has it open
      * (not another one, through H2's automatic server), it is {@code compactAboveBytes} or more,
-     * less than half live, and no connection beyond {@code ownSessions} is open on it, which a
-     * rewrite would cut.
+     * less than half live, no other process is connected to it and this one has at most
+     * {@code localSessions} connections open on it: a rewrite cuts every other connection off.
      */
-    private static Waste waste(Connection connection, long compactAboveBytes, int ownSessions) throws SQLException {
+    private static Waste waste(Connection connection, long compactAboveBytes, int localSessions) throws SQLException {
         if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal)) {
             return null; // connected to another process's database
         }
@@ -320,9 +321,12 @@ public final class Database implements AutoCloseable {
             if (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT) {
                 return null;
             }
-            try (ResultSet rs = statement.executeQuery("select count(*) from information_schema.sessions")) {
+            // sessions of other processes come through the automatic server and have a client address
+            try (ResultSet rs = statement.executeQuery(
+                    "select count(*), count(client_addr) from information_schema.sessions")) {
                 rs.next();
-                return rs.getInt(1) > ownSessions ? null : new Waste(fileBytes, livePercent);
+                boolean others = rs.getInt(2) > 0 || rs.getInt(1) > localSessions;
+                return others ? null : new Waste(fileBytes, livePercent);
             }
         }
     }
@@ -331,9 +335,9 @@ public final class Database implements AutoCloseable {
      * {@code SHUTDOWN COMPACT} when {@link #waste} says so: H2 copies the live data to a new file
      * (157 MB with 12 % live took 1.2 s, leaving 7 MB) and closes the database. Returns whether it did.
      */
-    private static boolean compactIfWasteful(Connection connection, long compactAboveBytes, int ownSessions)
+    private static boolean compactIfWasteful(Connection connection, long compactAboveBytes, int localSessions)
             throws SQLException {
-        Waste waste = waste(connection, compactAboveBytes, ownSessions);
+        Waste waste = waste(connection, compactAboveBytes, localSessions);
         if (waste == null) {
             return false;
         }

@@ -104,17 +104,28 @@ class DatabaseTest {
 
     @Test
     void aFileAnotherProcessIsConnectedToIsNotRewritten() throws Exception {
-        // the second pool reaches the first one's database through H2's automatic server, as a
-        // command does while serve runs; closing the first must not cut the second one off
+        // a command run while serve holds the file reaches it through H2's automatic server;
+        // rewriting the file would cut that command's connection off
         Database owner = open(";AUTO_SERVER=TRUE");
         churn(owner);
-        try (Database other = open(";AUTO_SERVER=TRUE"); Connection connection = other.connection();
-             Statement statement = connection.createStatement()) {
-            long before = java.nio.file.Files.size(file());
+        long before = java.nio.file.Files.size(file());
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldConnection.class.getName(),
+                "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath() + ";AUTO_SERVER=TRUE")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("connected");
 
+            owner.compactIfWasteful(1 << 20);
+            long whileConnected = java.nio.file.Files.size(file());
             owner.close(1 << 20);
 
+            assertThat(whileConnected).isEqualTo(before);
             assertThat(java.nio.file.Files.size(file())).isEqualTo(before);
+        } finally {
+            other.getOutputStream().close();
+            assertThat(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 
