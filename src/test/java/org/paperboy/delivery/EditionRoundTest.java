@@ -47,8 +47,9 @@ class EditionRoundTest {
 
     @Test
     void aStoppedEditionHasRowsOnlyForWhoWasReachedAndTheRetryJobSendsTheRestOnce() throws Exception {
+        // a rate cap so that the stop surely comes before the end, on any machine
         TestSettings settings = TestSettings.in(dir).smtpPort(greenMail.getSmtp().getPort())
-                .with("SEND_CONNECTIONS", "1");
+                .with("SEND_CONNECTIONS", "1").with("SEND_RATE", "200");
         List<String> everyone = new ArrayList<>();
         String leaver;
         String latecomer = "latecomer@example.org";
