@@ -82,16 +82,20 @@ public final class DeliveryLedger {
 
     /**
      * Who is due an edition and has no row in it yet: active, not paused on its date, daily or
-     * weekly on its weekday. (Ordered by {@code s.status, s.id}, the rows come in the order of
-     * the {@code (status, id)} index, so a limit stops the scan early instead of sorting.) Their rows are created as a sender claims them ({@link Round}), so a
-     * run starts sending at once instead of first writing a row for everyone. Parameters: the
-     * edition's date, its weekday, the edition id.
+     * weekly on its weekday. Their rows are made as a sender claims them ({@link Round}), so a run
+     * starts sending at once instead of first writing a row for everyone. Ordered by
+     * {@code s.status, s.id}, rows come in the order of the {@code (status, id)} index, so a limit
+     * stops the scan early instead of sorting. Parameters: the edition's date, its weekday, the
+     * edition id.
      */
     private static final String DUE_WITHOUT_ROW = """
             s.status = 'active'
             and (s.paused_until is null or s.paused_until <= ?)
             and (s.frequency = 'daily' or s.weekly_day = ?)
             and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = s.id)""";
+
+    /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
+    private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
 
     private static int bindDue(PreparedStatement ps, int i, Edition edition) throws SQLException {
         setDate(ps, i++, edition.date());
@@ -154,9 +158,6 @@ public final class DeliveryLedger {
         });
     }
 
-    /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
-    private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
-
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */
     public void heartbeat(String senderId) {
         Instant now = clock.instant();
@@ -199,7 +200,7 @@ public final class DeliveryLedger {
      *                         run wait for their time
      */
     Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                       boolean retryDeferredNow, Instant runStartedAt) {
+                boolean retryDeferredNow, Instant runStartedAt) {
         return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt);
     }
 

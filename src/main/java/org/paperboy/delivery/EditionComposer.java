@@ -120,8 +120,7 @@ public final class EditionComposer {
                     Map.entry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
                     Map.entry("X-Paperboy-Edition", edition.date().toString())));
             byte[] content = writer.write(letter, body.text(), body.html(), recipient.asSlotValues());
-            Envelope envelope = envelope(claim);
-            return new OutgoingMessage(envelope.from(), envelope.recipient(), content);
+            return new OutgoingMessage(envelope(claim), content);
         }
 
         /** The SMTP envelope of a claimed delivery's message. */

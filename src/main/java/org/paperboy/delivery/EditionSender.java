@@ -175,10 +175,10 @@ public final class EditionSender {
         log.info("event=edition_send_started date={} edition={} to_send={} mode={}", date, edition.id(),
                 before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
                         + before.get(DeliveryLedger.State.SENDING), mode);
-        Run run = new Run(prepared, edition, mode, runStartedAt, cutoff, progress);
+        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
         String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
         // a run that found everyone due with a row is over; who joined since waits for the next edition
-        Map<DeliveryLedger.State, Integer> state = run.everyoneHasARow ? ledger.rowCounts(edition.id())
+        Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
                 : ledger.progress(edition);
         finishIfDone(edition, state);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
@@ -219,7 +219,6 @@ public final class EditionSender {
     /** One run of the send loop. */
     private final class Run {
         private final EditionComposer.Prepared prepared;
-        private final Edition edition;
         private final SendMode mode;
         private final Instant startedAt;
         private final Instant cutoff;
@@ -237,25 +236,27 @@ public final class EditionSender {
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
         private SentJournal journal;
         private SentMarks sentMarks;
-        private boolean everyoneHasARow;
         private boolean journalFailed;
         private final AtomicLong leftCheckedAt = new AtomicLong();
         private volatile Set<Long> leftDeliveries; // null until first read
 
-        Run(EditionComposer.Prepared prepared, Edition edition, SendMode mode, Instant startedAt, Instant cutoff,
+        private final DeliveryLedger.Round round;
+
+        Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
             ProgressListener progress) {
             this.prepared = prepared;
-            this.edition = edition;
             this.mode = mode;
             this.startedAt = startedAt;
             this.cutoff = cutoff;
             this.progress = progress;
             this.queue = new ArrayBlockingQueue<>(sending.connections());
+            this.round = ledger.round(prepared.edition(), senderId, digest.size(), messageIdSuffix(prepared.edition()),
+                    mode == SendMode.MANUAL, startedAt);
         }
 
         /** Runs until nothing is left to claim or the run has to stop; {@code total} is for progress reports. */
         String execute(int total) {
-            long editionId = edition.id();
+            long editionId = prepared.edition().id();
             ledger.heartbeat(senderId);
             if (journalDirectory.isPresent()) {
                 try {
@@ -280,8 +281,6 @@ public final class EditionSender {
                 worker.start();
                 workers.add(worker);
             }
-            DeliveryLedger.Round round = ledger.round(edition, senderId, digest.size(), messageIdSuffix(edition),
-                    mode == SendMode.MANUAL, startedAt);
             long lastReport = System.nanoTime();
             long start = lastReport;
             long waitingSince = 0;
@@ -296,7 +295,6 @@ public final class EditionSender {
                     // a stopped sender's journal is applied before its claims can be taken over
                     recoverJournals(senderId);
                     List<DeliveryLedger.Claim> batch = round.claim(CLAIM_BATCH);
-                    everyoneHasARow = round.everyoneHasARow();
                     if (batch.isEmpty()) {
                         // rows another live sender holds: wait for it to finish or for its claims to go stale
                         if (ledger.sendingElsewhere(editionId, senderId) == 0) {

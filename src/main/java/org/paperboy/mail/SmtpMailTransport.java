@@ -53,7 +53,7 @@ public final class SmtpMailTransport implements MailTransport {
     public SendResult send(OutgoingMessage message, Envelope next) {
         InternetAddress recipient;
         try {
-            recipient = new InternetAddress(message.recipient(), true);
+            recipient = new InternetAddress(message.envelope().recipient(), true);
         } catch (AddressException e) {
             return new SendResult.Rejected(501, "501 invalid recipient address: " + e.getMessage(), true);
         }
@@ -203,7 +203,7 @@ public final class SmtpMailTransport implements MailTransport {
         EncodedMessage(Session session, OutgoingMessage message) {
             super(session);
             this.content = message.content();
-            setEnvelopeFrom(message.envelopeFrom());
+            setEnvelopeFrom(message.envelope().from());
         }
 
         @Override

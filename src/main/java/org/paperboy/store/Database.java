@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.paperboy.config.ConfigException;
@@ -34,18 +33,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Vendor vendor;
     private final String url;
-    private final Settings.Database settings;
-    private final Properties h2Properties;
+    /** What a connection of this process's own needs besides the URL: user, password and H2's settings. */
+    private final Properties connectionProperties;
 
     public enum Vendor { H2, POSTGRESQL }
 
-    private Database(HikariDataSource dataSource, Vendor vendor, Settings.Database settings,
-                     Properties h2Properties) {
+    private Database(HikariDataSource dataSource, Vendor vendor, String url, Properties connectionProperties) {
         this.dataSource = dataSource;
         this.vendor = vendor;
-        this.url = settings.url();
-        this.settings = settings;
-        this.h2Properties = h2Properties;
+        this.url = url;
+        this.connectionProperties = connectionProperties;
     }
 
     /** Opens the pool and applies every pending migration. */
@@ -78,7 +75,11 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw new StoreException("cannot migrate the database: " + firstLine(e.getMessage()), e);
         }
-        return new Database(dataSource, vendor, settings, h2);
+        Properties connectionProperties = new Properties();
+        connectionProperties.putAll(h2);
+        connectionProperties.setProperty("user", settings.user());
+        connectionProperties.setProperty("password", settings.password());
+        return new Database(dataSource, vendor, settings.url(), connectionProperties);
     }
 
     /**
@@ -264,15 +265,15 @@ public final class Database implements AutoCloseable {
                 Thread.sleep(10);
             }
             // the pool hands out nothing now: a connection of our own, to the database its idle ones hold open
-            try (Connection connection = DriverManager.getConnection(url, credentials())) {
+            Connection connection = null;
+            try {
+                connection = DriverManager.getConnection(url, connectionProperties);
                 // the pool's own connections, all idle, and this one: any other would be cut off
                 if (compactIfWasteful(connection, compactAboveBytes, pool.getTotalConnections() + 1)) {
                     pool.softEvictConnections(); // closed with the database; never handed out again
                 }
-            } catch (SQLException e) {
-                if (!isClosedDatabase(e)) {
-                    throw e;
-                }
+            } finally {
+                closeQuietly(connection);
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
@@ -281,14 +282,6 @@ public final class Database implements AutoCloseable {
         } finally {
             pool.resumePool();
         }
-    }
-
-    private Properties credentials() {
-        Properties properties = new Properties();
-        properties.putAll(h2Properties);
-        properties.setProperty("user", settings.user());
-        properties.setProperty("password", settings.password());
-        return properties;
     }
 
     /** How much of the file is dead, when it is worth a rewrite; null when it is not, or not ours to rewrite. */
@@ -350,11 +343,7 @@ public final class Database implements AutoCloseable {
         return true;
     }
 
-    private static boolean isClosedDatabase(SQLException e) {
-        return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED
-                || e.getErrorCode() == ErrorCode.OBJECT_CLOSED;
-    }
-
+    /** Closes a connection that SHUTDOWN COMPACT may have closed with its database already. */
     private static void closeQuietly(Connection connection) {
         if (connection != null) {
             try {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.BodyTemplate;
+import org.paperboy.mail.Envelope;
 import org.paperboy.mail.Letter;
 import org.paperboy.mail.LetterWriter;
 import org.paperboy.mail.MailTransport;
@@ -96,7 +97,7 @@ public final class ConfirmationMailer {
                 Map.of());
         SendResult result;
         try (MailTransport transport = transports.open()) {
-            result = transport.send(new OutgoingMessage(from, email, content));
+            result = transport.send(new OutgoingMessage(new Envelope(from, email), content));
         }
         String kind = already ? "already_subscribed" : "confirm";
         if (result instanceof SendResult.Accepted) {

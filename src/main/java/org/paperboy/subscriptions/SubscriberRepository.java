@@ -264,7 +264,6 @@ public final class SubscriberRepository {
                 preferences, consent, getInstant(rs, "created_at"), getInstant(rs, "unsubscribed_at"));
     }
 
-
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
