@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Paperboy's own format: one JSON object per line, described in the README. */
+/** Paperboy's own format: one JSON object per line, described in docs/papers-and-digest.md. */
 final class JsonlPaperParser implements PaperParser {
 
     static final String DEFAULT_SOURCE = "jsonl";
