@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.paperboy.config.ConfigException;
 import org.paperboy.config.Settings;
 import org.slf4j.Logger;
@@ -69,9 +67,10 @@ public final class Database implements AutoCloseable {
         }
         try {
             if (!migratedTo(dataSource, SCHEMA_VERSION)) {
+                adoptLegacyChecksums(dataSource, vendor);
                 flyway(dataSource, vendor).migrate();
             }
-        } catch (FlywayException e) {
+        } catch (FlywayException | SQLException e) {
             dataSource.close();
             throw new StoreException("cannot migrate the database: " + firstLine(e.getMessage()), e);
         }
@@ -95,6 +94,15 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration/common")
                 .javaMigrations(new V2__Quartz_tables(vendor))
                 .load();
+    }
+
+    private static void adoptLegacyChecksums(DataSource dataSource, Vendor vendor) throws SQLException {
+        if (!migratedTo(dataSource, "2")) {
+            return; // a new database: Flyway records the DDL's checksum itself
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            new V2__Quartz_tables(vendor).adoptLegacyChecksum(connection);
+        }
     }
 
     /** Whether the migration {@code version} was applied successfully; false on a new database. */
@@ -295,9 +303,6 @@ public final class Database implements AutoCloseable {
      * {@code localSessions} connections open on it: a rewrite cuts every other connection off.
      */
     private static Waste waste(Connection connection, long compactAboveBytes, int localSessions) throws SQLException {
-        if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal)) {
-            return null; // connected to another process's database
-        }
         long fileBytes = 0;
         int livePercent = 100;
         try (Statement statement = connection.createStatement()) {
@@ -314,7 +319,9 @@ public final class Database implements AutoCloseable {
             if (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT) {
                 return null;
             }
-            // sessions of other processes come through the automatic server and have a client address
+            // sessions of other processes come through the automatic server and have a client address; so
+            // does this connection's own session when the file belongs to another process (H2's public view
+            // of that instead of its internal session classes)
             try (ResultSet rs = statement.executeQuery(
                     "select count(*), count(client_addr) from information_schema.sessions")) {
                 rs.next();

@@ -3,6 +3,9 @@ package org.paperboy.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 import java.sql.Connection;
 import java.sql.Statement;
 import org.flywaydb.core.api.MigrationInfo;
@@ -48,6 +51,28 @@ class DatabaseTest {
              Statement statement = connection.createStatement()) {
             assertThat(statement.executeQuery("select count(*) from delivery_sent").next()).isTrue();
             assertThat(Database.flyway(database.dataSource(), database.vendor()).info().pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void theQuartzTablesChecksumIsTheDdlsAndADatabaseThatRecordedTheOldConstantStillMigrates() throws Exception {
+        try (Database database = open(); Connection connection = database.connection();
+             Statement statement = connection.createStatement()) {
+            ResultSet recorded = statement.executeQuery("select \"checksum\" from \"flyway_schema_history\" where \"version\" = '2'");
+            recorded.next();
+            CRC32 ddl = new CRC32();
+            ddl.update(String.join(";\n", new V2__Quartz_tables(Database.Vendor.H2).statements()).getBytes(StandardCharsets.UTF_8));
+            assertThat(recorded.getInt(1)).isEqualTo((int) ddl.getValue()).isNotEqualTo(V2__Quartz_tables.LEGACY_CHECKSUM);
+            // as a database left by an earlier build: the constant checksum, and the newest migration not yet applied
+            statement.execute("update \"flyway_schema_history\" set \"checksum\" = 2 where \"version\" = '2'");
+            statement.execute("drop table delivery_sent");
+            statement.execute("delete from \"flyway_schema_history\" where \"version\" = '" + Database.SCHEMA_VERSION + "'");
+        }
+
+        try (Database database = open(); Connection connection = database.connection();
+             Statement statement = connection.createStatement()) {
+            assertThat(statement.executeQuery("select count(*) from delivery_sent").next()).isTrue();
+            Database.flyway(database.dataSource(), database.vendor()).validate();
         }
     }
 
