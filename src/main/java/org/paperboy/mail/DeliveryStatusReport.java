@@ -7,15 +7,15 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,25 +105,25 @@ public record DeliveryStatusReport(String messageId, List<String> deliveredTo, S
             if (status == null) {
                 throw new MalformedReportException("no message/delivery-status part");
             }
-            List<Map<String, String>> blocks = fieldBlocks(read(status));
+            List<InternetHeaders> blocks = fieldBlocks(status);
             if (blocks.size() < 2) {
                 throw new MalformedReportException("no per-recipient fields");
             }
             List<Recipient> recipients = new ArrayList<>();
-            for (Map<String, String> block : blocks.subList(1, blocks.size())) {
+            for (InternetHeaders block : blocks.subList(1, blocks.size())) {
                 recipients.add(recipient(block));
             }
             return new DeliveryStatusReport(firstHeader(message, "Message-ID"), deliveredTo(message),
-                    stripAngles(blocks.get(0).get("original-envelope-id")), recipients);
+                    stripAngles(field(blocks.get(0), "Original-Envelope-Id")), recipients);
         } catch (MessagingException | IOException e) {
             throw new MalformedReportException("unreadable: " + abbreviate(String.valueOf(e.getMessage())));
         }
     }
 
-    private static Recipient recipient(Map<String, String> block) throws MalformedReportException {
-        String finalRecipient = block.get("final-recipient");
-        String action = block.get("action");
-        String status = block.get("status");
+    private static Recipient recipient(InternetHeaders block) throws MalformedReportException {
+        String finalRecipient = field(block, "Final-Recipient");
+        String action = field(block, "Action");
+        String status = field(block, "Status");
         if (finalRecipient == null || action == null || status == null) {
             throw new MalformedReportException("recipient block without Final-Recipient, Action and Status");
         }
@@ -131,7 +131,7 @@ public record DeliveryStatusReport(String messageId, List<String> deliveredTo, S
         if (!m.lookingAt()) {
             throw new MalformedReportException("Status '" + abbreviate(status) + "' is not class.subject.detail");
         }
-        return new Recipient(addressOf(finalRecipient), Action.parse(action), m.group(), block.get("diagnostic-code"));
+        return new Recipient(addressOf(finalRecipient), Action.parse(action), m.group(), field(block, "Diagnostic-Code"));
     }
 
     /** {@code rfc822; someone@example.org} → {@code someone@example.org}. */
@@ -140,40 +140,27 @@ public record DeliveryStatusReport(String messageId, List<String> deliveredTo, S
         return stripAngles((semicolon >= 0 ? typed.substring(semicolon + 1) : typed).strip());
     }
 
-    /** Splits the status part into blocks of fields; continuation lines are unfolded; names lower case. */
-    static List<Map<String, String>> fieldBlocks(String text) {
-        List<Map<String, String>> blocks = new ArrayList<>();
-        Map<String, String> current = new LinkedHashMap<>();
-        String lastName = null;
-        for (String line : text.split("\r?\n", -1)) {
-            if (line.isBlank()) {
-                if (!current.isEmpty()) {
-                    blocks.add(current);
-                    current = new LinkedHashMap<>();
-                }
-                lastName = null;
-            } else if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && lastName != null) {
-                current.merge(lastName, " " + line.strip(), String::concat);
-            } else {
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                lastName = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                current.putIfAbsent(lastName, line.substring(colon + 1).strip());
-            }
+    /** The status part's blocks of fields, each read as a header block (RFC 3464 §2.1); empty blocks dropped. */
+    private static List<InternetHeaders> fieldBlocks(Part part) throws MessagingException, IOException {
+        byte[] bytes;
+        try (InputStream in = part.getInputStream()) {
+            bytes = in.readNBytes(MAX_STATUS_BYTES);
         }
-        if (!current.isEmpty()) {
-            blocks.add(current);
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        List<InternetHeaders> blocks = new ArrayList<>();
+        while (in.available() > 0) {
+            InternetHeaders block = new InternetHeaders(in);
+            if (block.getAllHeaders().hasMoreElements()) {
+                blocks.add(block);
+            }
         }
         return blocks;
     }
 
-    private static String read(Part part) throws MessagingException, IOException {
-        try (InputStream in = part.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_STATUS_BYTES);
-            return new String(bytes, StandardCharsets.US_ASCII);
-        }
+    /** The first value of a field on one line, its runs of white space made one space; null when absent. */
+    private static String field(InternetHeaders block, String name) {
+        String value = block.getHeader(name, null);
+        return value == null ? null : MimeUtility.unfold(value).replaceAll("\\s+", " ").strip();
     }
 
     private static List<String> deliveredTo(Message message) throws MessagingException {
