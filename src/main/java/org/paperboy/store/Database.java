@@ -162,6 +162,34 @@ public final class Database implements AutoCloseable {
         return java.util.Optional.of(java.nio.file.Path.of(file + "." + name).toAbsolutePath());
     }
 
+    /**
+     * Writes a consistent copy of the H2 database to {@code zip} while others go on using it (H2's
+     * {@code BACKUP TO}, which copies the file as of one moment). Through H2's automatic server the
+     * copy is written by the process that owns the file, so the path is made absolute first. The copy
+     * holds personal data: it is readable by its owner only, and it never replaces an existing file.
+     *
+     * @return the size of the copy in bytes
+     */
+    public long backupTo(java.nio.file.Path zip) throws SQLException, java.io.IOException {
+        if (vendor != Vendor.H2) {
+            throw new IllegalStateException("only an H2 database is copied by Paperboy; use pg_dump for PostgreSQL");
+        }
+        java.nio.file.Path target = zip.toAbsolutePath().normalize();
+        if (java.nio.file.Files.exists(target)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        java.nio.file.Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        java.nio.file.Files.deleteIfExists(partial);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement backup = connection.prepareStatement("backup to ?")) {
+            backup.setString(1, partial.toString());
+            backup.execute();
+        }
+        OwnerOnly.restrict(partial);
+        java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return java.nio.file.Files.size(target);
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -115,7 +115,7 @@ class CommandLineTest {
     void everyCommandHasHelp() throws Exception {
         for (String[] command : new String[][] {{"demo"}, {"serve"}, {"send"}, {"import"}, {"fetch"},
                 {"papers", "trending"}, {"subscribers", "add"}, {"subscribers", "import"}, {"editions", "show"},
-                {"preview"}, {"templates", "check"}}) {
+                {"preview"}, {"templates", "check"}, {"backup"}}) {
             String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--help"))
                     .toArray(String[]::new);
             CliProcess.Result result = paperboy(env(), args);
