@@ -34,6 +34,12 @@ public final class BodyTemplate {
         return "@@paperboy." + name + "@@";
     }
 
+    /** A body that is the same for every recipient: nothing in it is searched or replaced. */
+    public static BodyTemplate plain(String rendered, Kind kind) {
+        List<Object> pieces = rendered.isEmpty() ? List.of() : List.of(QuotedPrintable.encode(rendered));
+        return new BodyTemplate(rendered, kind, pieces);
+    }
+
     public static BodyTemplate compile(String rendered, Kind kind) {
         List<Object> pieces = new ArrayList<>();
         Matcher m = SLOT.matcher(rendered);
