@@ -77,6 +77,9 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         if (announced != null && !announced.equals(envelope)) {
             throw new IllegalStateException("the connection expects the message to " + announced.recipient());
         }
+        if (!plain(envelope)) {
+            return new Reply(Stage.RCPT, 501, "501 the address holds a space, a control character or < >: not sent");
+        }
         boolean pipelining = supportsExtension("PIPELINING");
         String[] commands = commands(envelope);
         if (pipelining && announced == null) {
@@ -111,7 +114,8 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
             }
         }
         // the content, the end-of-data line and the next envelope in one write: one packet, one round trip
-        byte[] following = pipelining && next != null
+        // an address that could break out of its command is never announced; sending it is refused below
+        byte[] following = pipelining && next != null && plain(next)
                 ? String.join("", commands(next)).getBytes(StandardCharsets.US_ASCII) : new byte[0];
         int most = SmtpData.maxLength(content.length) + END_OF_DATA.length + following.length;
         if (data.length < most) {
@@ -136,6 +140,19 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
      */
     public synchronized Envelope announced() {
         return announced;
+    }
+
+    /** Whether both addresses are free of spaces, controls and angle brackets, so each stays one command. */
+    private static boolean plain(Envelope envelope) {
+        for (String address : new String[] {envelope.from(), envelope.recipient()}) {
+            for (int i = 0; i < address.length(); i++) {
+                char c = address.charAt(i);
+                if (c <= ' ' || c == 0x7f || c == '<' || c == '>') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String[] commands(Envelope envelope) {

@@ -39,7 +39,7 @@ class SmtpSmugglingTest {
     static String smuggling(String lineBreak) {
         return String.join(lineBreak, "We study attention at scale and report what we found.", ".",
                 "RSET", "MAIL FROM:<attacker@evil.example>", "RCPT TO:<victim@victim.example>", "DATA",
-                "Subject: smuggled", "", "Send money.", ".", "QUIT", ".. and a line that starts with two dots.",
+                "Subject: smuggled", "", "Send money.", ".", "VRFY victim@victim.example", ".. and a line that starts with two dots.",
                 "Final words.");
     }
 
@@ -116,13 +116,31 @@ class SmtpSmugglingTest {
             assertThat(server.received()).extracting(ScriptedSmtpServer.Received::mailFrom)
                     .containsOnly("digest@paperboy.test");
             assertThat(server.commands()).noneMatch(c -> c.contains("evil.example") || c.contains("victim")
-                    || c.startsWith("RSET") || c.startsWith("Send money") || c.startsWith("QUIT"));
+                    || c.startsWith("RSET") || c.startsWith("Send money"));
             for (int i = 0; i < expected.size(); i++) {
                 String data = server.received().get(i).data();
                 MimeMessage message = new MimeMessage(null,
                         new java.io.ByteArrayInputStream(data.getBytes(StandardCharsets.ISO_8859_1)));
                 assertThat(text(message).stripTrailing()).isEqualTo(canonical(expected.get(i)));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reader@example.org>\r\nRCPT TO:<victim@victim.example", "reader@example.org\nRSET",
+        "reader@example.org>\rDATA"})
+    void anEnvelopeAddressCannotCarryCommands(String recipient) throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().pipelining();
+             MailTransport transport = transports(server.port()).open()) {
+            Envelope forged = new Envelope("digest@paperboy.test", recipient);
+            // announced as the next message while this one is sent, then sent itself
+            SendResult good = transport.send(new OutgoingMessage(ENVELOPE, raw("Hello.")), forged);
+            SendResult bad = transport.send(new OutgoingMessage(forged, raw("Hello.")));
+
+            assertThat(bad).isInstanceOf(SendResult.Rejected.class);
+            assertThat(good).isInstanceOf(SendResult.Accepted.class);
+            assertThat(server.recipients()).containsExactly(READER);
+            assertThat(server.commands()).noneMatch(c -> c.contains("victim") || c.startsWith("RSET") || c.equals("DATA\r"));
         }
     }
 
