@@ -67,6 +67,10 @@ public final class EditionComposer {
         return prepared;
     }
 
+    private static List<BodyTemplate.Slot> slots(List<RenderedDigest.Slot> slots) {
+        return slots.stream().map(slot -> new BodyTemplate.Slot(slot.at(), slot.name())).toList();
+    }
+
     /** An edition ready to send: rendered bodies per variant, cached. */
     public final class Prepared {
         private final Edition edition;
@@ -92,9 +96,10 @@ public final class EditionComposer {
             return bodies.computeIfAbsent(selection + "/" + size, key -> {
                 List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
                 List<RankedPaper> cut = ranking.subList(0, Math.min(size, ranking.size()));
-                RenderedDigest digest = renderer.render(edition.date(), cut, Recipient.SLOTS);
-                return new Body(digest.subject(), BodyTemplate.compile(digest.text(), BodyTemplate.Kind.TEXT),
-                        BodyTemplate.compile(digest.html(), BodyTemplate.Kind.HTML));
+                RenderedDigest digest = renderer.renderForReaders(edition.date(), cut);
+                return new Body(digest.subject(),
+                        BodyTemplate.compile(digest.text(), slots(digest.textSlots()), BodyTemplate.Kind.TEXT),
+                        BodyTemplate.compile(digest.html(), slots(digest.htmlSlots()), BodyTemplate.Kind.HTML));
             });
         }
 

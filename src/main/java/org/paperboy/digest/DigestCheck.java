@@ -38,6 +38,7 @@ public final class DigestCheck {
         RenderedDigest digest;
         try {
             digest = renderer.render(date, largestDigest, recipient);
+            renderer.renderForReaders(date, largestDigest); // as sending renders it: once, with slots
         } catch (TemplateException e) {
             findings.add(new Finding(true, e.getMessage()));
             return findings;

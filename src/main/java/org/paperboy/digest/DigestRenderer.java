@@ -40,20 +40,49 @@ public final class DigestRenderer {
         return newsletter;
     }
 
+    /** The digest for one reader, their values rendered in place: previews and the web view. */
     public RenderedDigest render(LocalDate date, List<RankedPaper> papers, Recipient recipient) {
         List<PaperCard> cards = papers.stream().map(PaperCard::of).toList();
         String subject = subject(date, cards);
+        Map<String, Object> vars = variables(date, cards, subject);
+        putReader(vars, recipient);
+        return new RenderedDigest(subject, templates.render(HTML_TEMPLATE, vars),
+                templates.render(TEXT_TEMPLATE, vars));
+    }
+
+    /**
+     * The digest rendered once for every reader of the same papers: the bodies hold no reader's
+     * values, and their slots say where each goes. The places are recorded while rendering, so no
+     * paper text can add or move one.
+     *
+     * @throws org.paperboy.templates.TemplateException when a template does not render, or
+     *         changes a reader's value instead of showing it
+     */
+    public RenderedDigest renderForReaders(LocalDate date, List<RankedPaper> papers) {
+        List<PaperCard> cards = papers.stream().map(PaperCard::of).toList();
+        String subject = subject(date, cards);
+        Map<String, Object> vars = variables(date, cards, subject);
+        // records print every component: this is all the text a template can show besides the reader's
+        ReaderMarkers markers = ReaderMarkers.avoiding(vars.values().toString());
+        putReader(vars, markers.recipient());
+        ReaderMarkers.Cut html = markers.cut(templates.describe(HTML_TEMPLATE), templates.render(HTML_TEMPLATE, vars));
+        ReaderMarkers.Cut text = markers.cut(templates.describe(TEXT_TEMPLATE), templates.render(TEXT_TEMPLATE, vars));
+        return new RenderedDigest(subject, html.text(), text.text(), html.slots(), text.slots());
+    }
+
+    private Map<String, Object> variables(LocalDate date, List<PaperCard> cards, String subject) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("newsletter", newsletter);
         vars.put("edition", new EditionInfo(date, LONG_DATE.format(date), newsletter.editionUrl(date), subject,
                 preheader(cards)));
         vars.put("papers", cards);
+        return vars;
+    }
+
+    private static void putReader(Map<String, Object> vars, Recipient recipient) {
         vars.put("email", recipient.email());
         vars.put("unsubscribeUrl", recipient.unsubscribeUrl());
         vars.put("preferencesUrl", recipient.preferencesUrl());
-        String html = templates.render(HTML_TEMPLATE, vars);
-        String text = templates.render(TEXT_TEMPLATE, vars);
-        return new RenderedDigest(subject, html, text);
     }
 
     /** The edition as templates see it. */

@@ -1,10 +1,10 @@
 package org.paperboy.digest;
 
-import org.paperboy.mail.BodyTemplate;
+import java.util.Map;
 
 /**
- * The per-subscriber values of a digest. For sending, {@link #SLOTS} renders markers that are
- * filled in per subscriber after the edition is rendered once; previews use real values.
+ * The per-subscriber values of a digest. Previews and the web view render with real values; for
+ * sending, {@link DigestRenderer#renderForReaders} leaves slots that are filled per subscriber.
  */
 public record Recipient(String email, String unsubscribeUrl, String preferencesUrl) {
 
@@ -12,10 +12,8 @@ public record Recipient(String email, String unsubscribeUrl, String preferencesU
     public static final String UNSUBSCRIBE_URL = "unsubscribeUrl";
     public static final String PREFERENCES_URL = "preferencesUrl";
 
-    public static final Recipient SLOTS = new Recipient(BodyTemplate.slot(EMAIL),
-            BodyTemplate.slot(UNSUBSCRIBE_URL), BodyTemplate.slot(PREFERENCES_URL));
-
-    public java.util.Map<String, String> asSlotValues() {
-        return java.util.Map.of(EMAIL, email, UNSUBSCRIBE_URL, unsubscribeUrl, PREFERENCES_URL, preferencesUrl);
+    /** The values by slot name ({@link RenderedDigest.Slot#name()}). */
+    public Map<String, String> asSlotValues() {
+        return Map.of(EMAIL, email, UNSUBSCRIBE_URL, unsubscribeUrl, PREFERENCES_URL, preferencesUrl);
     }
 }

@@ -1,5 +1,28 @@
 package org.paperboy.digest;
 
-/** A digest rendered from the templates: the subject line and both bodies. */
-public record RenderedDigest(String subject, String html, String text) {
+import java.util.List;
+
+/**
+ * A digest rendered from the templates: the subject line and both bodies. A digest rendered once
+ * for many readers ({@link DigestRenderer#renderForReaders}) has no reader's values in its bodies;
+ * its slots say where each one goes.
+ */
+public record RenderedDigest(String subject, String html, String text, List<Slot> htmlSlots, List<Slot> textSlots) {
+
+    public RenderedDigest {
+        htmlSlots = List.copyOf(htmlSlots);
+        textSlots = List.copyOf(textSlots);
+    }
+
+    /** A digest rendered for one reader, their values already in it. */
+    public RenderedDigest(String subject, String html, String text) {
+        this(subject, html, text, List.of(), List.of());
+    }
+
+    /**
+     * The place, as a character offset into the body, where the reader's value named {@code name}
+     * ({@link Recipient#EMAIL}, {@link Recipient#UNSUBSCRIBE_URL}, {@link Recipient#PREFERENCES_URL}) goes.
+     */
+    public record Slot(int at, String name) {
+    }
 }

@@ -4,58 +4,66 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A rendered body with named slots for the values that differ per recipient. The text
- * around the slots is encoded once; {@link #writeTo} splices in each recipient's values.
- * A slot is written in the rendered text as {@code @@paperboy.NAME@@}.
+ * A rendered body with slots for the values that differ per recipient. The text around the slots
+ * is encoded once; {@link #writeTo} splices in each recipient's values. Slots are offsets the
+ * renderer recorded: the text itself is never searched, so nothing in it can act as a slot.
  */
 public final class BodyTemplate {
-
-    private static final Pattern SLOT = Pattern.compile("@@paperboy\\.([A-Za-z]+)@@");
 
     /** How a slot value is escaped before it is encoded. */
     public enum Kind { TEXT, HTML }
 
-    private final String source;
+    /** The value named {@code name} goes before the character at offset {@code at} of the text. */
+    public record Slot(int at, String name) {
+    }
+
+    private final String text;
+    private final List<Slot> slots;
     private final Kind kind;
     private final List<Object> pieces; // QuotedPrintable.Piece or String (slot name)
 
-    private BodyTemplate(String source, Kind kind, List<Object> pieces) {
-        this.source = source;
+    private BodyTemplate(String text, List<Slot> slots, Kind kind, List<Object> pieces) {
+        this.text = text;
+        this.slots = slots;
         this.kind = kind;
         this.pieces = pieces;
     }
 
-    /** The marker to put in rendered text where the value named {@code name} belongs. */
-    public static String slot(String name) {
-        return "@@paperboy." + name + "@@";
+    /** A body that is the same for every recipient. */
+    public static BodyTemplate plain(String text, Kind kind) {
+        return compile(text, List.of(), kind);
     }
 
-    public static BodyTemplate compile(String rendered, Kind kind) {
+    /**
+     * A body with {@code slots}, in the order of their offsets.
+     *
+     * @throws IllegalArgumentException when a slot lies outside the text or out of order
+     */
+    public static BodyTemplate compile(String text, List<Slot> slots, Kind kind) {
         List<Object> pieces = new ArrayList<>();
-        Matcher m = SLOT.matcher(rendered);
         int last = 0;
-        while (m.find()) {
-            if (m.start() > last) {
-                QuotedPrintable.Piece piece = QuotedPrintable.encode(rendered.substring(last, m.start()));
-                pieces.add(piece);
+        for (Slot slot : slots) {
+            if (slot.at() < last || slot.at() > text.length()) {
+                throw new IllegalArgumentException("slot '" + slot.name() + "' at " + slot.at()
+                        + " is out of order or outside a text of " + text.length() + " characters");
             }
-            pieces.add(m.group(1));
-            last = m.end();
+            if (slot.at() > last) {
+                pieces.add(QuotedPrintable.encode(text.substring(last, slot.at())));
+            }
+            pieces.add(slot.name());
+            last = slot.at();
         }
-        if (last < rendered.length()) {
-            QuotedPrintable.Piece piece = QuotedPrintable.encode(rendered.substring(last));
-            pieces.add(piece);
+        if (last < text.length()) {
+            pieces.add(QuotedPrintable.encode(text.substring(last)));
         }
-        return new BodyTemplate(rendered, kind, List.copyOf(pieces));
+        return new BodyTemplate(text, List.copyOf(slots), kind, List.copyOf(pieces));
     }
 
     /** The names of the slots this body needs, in order of appearance. */
     public List<String> slotNames() {
-        return pieces.stream().filter(String.class::isInstance).map(String.class::cast).distinct().toList();
+        return slots.stream().map(Slot::name).distinct().toList();
     }
 
     public Kind kind() {
@@ -64,13 +72,13 @@ public final class BodyTemplate {
 
     /** The decoded body with {@code values} filled in: what a reader sees. */
     public String fill(Map<String, String> values) {
-        Matcher m = SLOT.matcher(source);
-        StringBuilder out = new StringBuilder(source.length() + 256);
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(escape(valueOf(values, m.group(1)))));
+        StringBuilder out = new StringBuilder(text.length() + 256);
+        int last = 0;
+        for (Slot slot : slots) {
+            out.append(text, last, slot.at()).append(escape(valueOf(values, slot.name())));
+            last = slot.at();
         }
-        m.appendTail(out);
-        return out.toString();
+        return out.append(text, last, text.length()).toString();
     }
 
     void writeTo(ByteArrayOutputStream out, Map<String, String> values) {

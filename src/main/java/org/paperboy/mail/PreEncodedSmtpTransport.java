@@ -16,8 +16,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * dot-stuffing stream (most of the CPU of a send). Connecting, EHLO, STARTTLS, AUTH and every
  * command stay Angus'. {@link SmtpMailTransport} uses it for plain and STARTTLS connections.
  *
- * <p>The bytes must use CRLF line ends, end with CRLF, and have no line that starts with a dot:
- * {@link LetterWriter} writes them so (quoted-printable encodes a leading dot as {@code =2E}).
+ * <p>The bytes go through {@link SmtpData} on the way out: a line that starts with a dot is
+ * dot-stuffed and bare CR or LF become CRLF, whatever the encoder wrote, so no content can end
+ * the data early (SMTP smuggling). {@link LetterWriter} writes no such lines, so it costs one copy.
  */
 public class PreEncodedSmtpTransport extends SMTPTransport {
 
@@ -76,6 +77,9 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         if (announced != null && !announced.equals(envelope)) {
             throw new IllegalStateException("the connection expects the message to " + announced.recipient());
         }
+        if (!plain(envelope)) {
+            return new Reply(Stage.RCPT, 501, "501 the address holds a space, a control character or < >: not sent");
+        }
         boolean pipelining = supportsExtension("PIPELINING");
         String[] commands = commands(envelope);
         if (pipelining && announced == null) {
@@ -110,15 +114,18 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
             }
         }
         // the content, the end-of-data line and the next envelope in one write: one packet, one round trip
-        byte[] following = pipelining && next != null
+        // an address that could break out of its command is never announced; sending it is refused below
+        byte[] following = pipelining && next != null && plain(next)
                 ? String.join("", commands(next)).getBytes(StandardCharsets.US_ASCII) : new byte[0];
-        int length = content.length + END_OF_DATA.length + following.length;
-        if (data.length < length) {
-            data = new byte[length + 16 * 1024];
+        int most = SmtpData.maxLength(content.length) + END_OF_DATA.length + following.length;
+        if (data.length < most) {
+            data = new byte[most + 16 * 1024];
         }
-        System.arraycopy(content, 0, data, 0, content.length);
-        System.arraycopy(END_OF_DATA, 0, data, content.length, END_OF_DATA.length);
-        System.arraycopy(following, 0, data, content.length + END_OF_DATA.length, following.length);
+        int length = SmtpData.write(content, data, 0);
+        System.arraycopy(END_OF_DATA, 0, data, length, END_OF_DATA.length);
+        length += END_OF_DATA.length;
+        System.arraycopy(following, 0, data, length, following.length);
+        length += following.length;
         write(AS_IS, data, length);
         if (following.length > 0) {
             announced = next;
@@ -133,6 +140,19 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
      */
     public synchronized Envelope announced() {
         return announced;
+    }
+
+    /** Whether both addresses are free of spaces, controls and angle brackets, so each stays one command. */
+    private static boolean plain(Envelope envelope) {
+        for (String address : new String[] {envelope.from(), envelope.recipient()}) {
+            for (int i = 0; i < address.length(); i++) {
+                char c = address.charAt(i);
+                if (c <= ' ' || c == 0x7f || c == '<' || c == '>') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String[] commands(Envelope envelope) {

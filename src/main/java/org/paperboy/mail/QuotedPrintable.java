@@ -38,16 +38,19 @@ final class QuotedPrintable {
                 continue;
             }
             boolean lineEndFollows = i + 1 == in.length || in[i + 1] == '\n' || in[i + 1] == '\r';
-            // a dot opening a line is encoded too: SMTP would take "\r\n.\r\n" for the end of the data,
-            // and without such lines the message needs no dot-stuffing on the way out
-            boolean literal = (b >= 33 && b <= 126 && b != '=' && !(b == '.' && column == 0))
+            boolean literal = (b >= 33 && b <= 126 && b != '=')
                     || ((b == ' ' || b == '\t') && !lineEndFollows);
-            int width = literal ? 1 : 3;
             // keep room for the '=' of a soft break at the end of each line
-            if (column + width > MAX_LINE - 1) {
+            if (column + (literal ? 1 : 3) > MAX_LINE - 1) {
                 out.write(SOFT_BREAK, 0, SOFT_BREAK.length);
                 column = 0;
             }
+            // decided after the soft break: a dot opening a line, also one the break pushed there, is
+            // encoded, since SMTP would take "\r\n.\r\n" for the end of the data
+            if (b == '.' && column == 0) {
+                literal = false;
+            }
+            int width = literal ? 1 : 3;
             if (literal) {
                 out.write(b);
             } else {

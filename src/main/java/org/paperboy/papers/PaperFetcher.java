@@ -16,8 +16,11 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,8 @@ public final class PaperFetcher {
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
     static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
+    // the JDK client's own limit for Redirect.NORMAL
+    static final int MAX_REDIRECTS = 5;
 
     private static final Logger log = LoggerFactory.getLogger(PaperFetcher.class);
 
@@ -62,7 +67,8 @@ public final class PaperFetcher {
         this.sleeper = sleeper;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // followed by hand, see follow(): only to hosts we were told to fetch from
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.arxivPacer = new RequestPacer(ARXIV_INTERVAL, clock, sleeper);
     }
@@ -175,7 +181,7 @@ public final class PaperFetcher {
             }
             Duration retryAfter = null;
             try {
-                HttpResponse<byte[]> response = send(request);
+                HttpResponse<byte[]> response = follow(request);
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     return response.body();
@@ -204,6 +210,63 @@ public final class PaperFetcher {
         }
         throw new FetchFailedException("GET " + uri + " failed after " + attempts
                 + (attempts == 1 ? " attempt: " : " attempts: ") + lastFailure);
+    }
+
+    /**
+     * Sends {@code request} and follows redirects, but only to its own host or a configured source's
+     * host, and never from https to http: a source cannot send us to fetch from anywhere else.
+     */
+    private HttpResponse<byte[]> follow(HttpRequest request)
+            throws IOException, TimeoutException, InterruptedException, FetchFailedException {
+        HttpResponse<byte[]> response = send(request);
+        Set<String> hosts = new HashSet<>();
+        for (URI allowed : List.of(request.uri(), settings.huggingFaceUrl(), settings.arxivUrl())) {
+            if (allowed.getHost() != null) {
+                hosts.add(allowed.getHost().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (int hops = 0; REDIRECTS.contains(response.statusCode()); hops++) {
+            URI from = response.request().uri();
+            Optional<String> location = response.headers().firstValue("Location");
+            if (location.isEmpty()) {
+                return response; // an error status like any other
+            }
+            URI to;
+            try {
+                to = from.resolve(location.get().strip());
+            } catch (IllegalArgumentException e) {
+                throw new FetchFailedException("GET " + from + " answered a redirect to a malformed location; not followed");
+            }
+            String refusal = redirectRefusal(from, to, hosts);
+            if (refusal != null) {
+                throw new FetchFailedException("GET " + from + " answered a redirect to " + PaperFields.fit(to.toString(), 200)
+                        + ", " + refusal + "; not followed");
+            }
+            if (hops == MAX_REDIRECTS) {
+                throw new FetchFailedException("GET " + request.uri() + " was redirected more than " + MAX_REDIRECTS
+                        + " times; not followed");
+            }
+            response = send(HttpRequest.newBuilder(request, (name, value) -> true).uri(to).build());
+        }
+        return response;
+    }
+
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    /** Why a redirect from {@code from} to {@code to} is not followed, or null when it may be. */
+    static String redirectRefusal(URI from, URI to, Set<String> hosts) {
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            return "which is not an http or https address";
+        }
+        if (scheme.equals("http") && "https".equalsIgnoreCase(from.getScheme())) {
+            return "which goes from https to http";
+        }
+        String host = to.getHost() == null ? "" : to.getHost().toLowerCase(Locale.ROOT);
+        if (!hosts.contains(host)) {
+            return "whose host " + host + " is neither the requested one nor a configured source's";
+        }
+        return null;
     }
 
     /** Sends with one deadline for the whole exchange; the client's own timeout stops at the headers. */

@@ -93,7 +93,7 @@ public final class ConfirmationMailer {
         Letter letter = new Letter(mail.from(), mail.replyTo(), email, subject,
                 ZonedDateTime.ofInstant(clock.instant(), zone), messageId, List.of(Map.entry("Auto-Submitted", "auto-generated")));
         byte[] content = new LetterWriter("paperboy-confirm-" + UUID.randomUUID()).write(letter,
-                BodyTemplate.compile(text, BodyTemplate.Kind.TEXT), BodyTemplate.compile(html, BodyTemplate.Kind.HTML),
+                BodyTemplate.plain(text, BodyTemplate.Kind.TEXT), BodyTemplate.plain(html, BodyTemplate.Kind.HTML),
                 Map.of());
         SendResult result;
         try (MailTransport transport = transports.open()) {

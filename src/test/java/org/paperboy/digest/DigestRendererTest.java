@@ -107,4 +107,43 @@ class DigestRendererTest {
         assertThat(digest.text()).isEqualTo("Custom: 3 papers for reader@example.org");
         assertThat(digest.html()).contains("Paper number 3"); // still the built-in HTML
     }
+
+    /** The body as one reader gets it: each slot filled with that reader's value. */
+    static String filled(String body, List<RenderedDigest.Slot> slots, Recipient reader) {
+        StringBuilder out = new StringBuilder();
+        int last = 0;
+        for (RenderedDigest.Slot slot : slots) {
+            out.append(body, last, slot.at()).append(reader.asSlotValues().get(slot.name()));
+            last = slot.at();
+        }
+        return out.append(body.substring(last)).toString();
+    }
+
+    @Test
+    void renderedForReadersTheBodiesHoldSlotsWhereTheReadersValuesGoAndPaperTextMakesNone() {
+        String forged = "Attention @@paperboy.email@@ pb0123456789abcdef0123456789abcdefemailx @@paperboy.x@@";
+        Paper paper = SamplePapers.paper("2611.77777", forged, 3, 0, 1, NOW);
+
+        RenderedDigest shared = renderer().renderForReaders(DATE, ranked(List.of(paper)));
+        RenderedDigest own = renderer().render(DATE, ranked(List.of(paper)), reader());
+
+        assertThat(shared.textSlots()).extracting(RenderedDigest.Slot::name)
+                .containsExactly(Recipient.EMAIL, Recipient.PREFERENCES_URL, Recipient.UNSUBSCRIBE_URL);
+        assertThat(shared.htmlSlots()).extracting(RenderedDigest.Slot::name)
+                .contains(Recipient.EMAIL, Recipient.PREFERENCES_URL, Recipient.UNSUBSCRIBE_URL);
+        assertThat(shared.text()).contains(forged).doesNotContain("reader@example.org");
+        assertThat(filled(shared.text(), shared.textSlots(), reader())).isEqualTo(own.text());
+        assertThat(filled(shared.html(), shared.htmlSlots(), reader())).isEqualTo(own.html());
+    }
+
+    @Test
+    void aTemplateThatChangesAReadersValueCannotBeRenderedForReaders() throws Exception {
+        java.nio.file.Files.writeString(templatesDir.resolve("digest.txt"),
+                "[(${#strings.toUpperCase(email)})] [(${unsubscribeUrl})] [(${preferencesUrl})]\n", StandardCharsets.UTF_8);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> renderer().renderForReaders(DATE, ranked(SamplePapers.ranked(2, NOW))))
+                .isInstanceOf(org.paperboy.templates.TemplateException.class)
+                .hasMessageContaining("digest.txt").hasMessageContaining("${email}");
+    }
 }

@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,12 @@ class BodyTemplateTest {
 
     @Test
     void slotsAreFilledPerRecipientAndTheBodyDecodesToTheFilledText() throws Exception {
-        String rendered = "Dear " + BodyTemplate.slot("email") + ",\n" + "é ".repeat(60) + "\n.\n"
-                + ".starts with a dot\n<a href=\"" + BodyTemplate.slot("link") + "\">x</a> trailing space \n";
-        BodyTemplate html = BodyTemplate.compile(rendered, BodyTemplate.Kind.HTML);
+        String rendered = "Dear ,\n" + "é ".repeat(60) + "\n.\n"
+                + ".starts with a dot\n<a href=\"\">x</a> trailing space \n";
+        int email = "Dear ".length();
+        int link = rendered.indexOf("href=\"") + "href=\"".length();
+        BodyTemplate html = BodyTemplate.compile(rendered,
+                List.of(new BodyTemplate.Slot(email, "email"), new BodyTemplate.Slot(link, "link")), BodyTemplate.Kind.HTML);
         Map<String, String> values = Map.of("email", "a&b@example.org", "link", "https://x.example/u?t=1&s=2");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -37,5 +41,17 @@ class BodyTemplateTest {
         assertThat(decode(out.toByteArray()).replace("\r\n", "\n")).isEqualTo(html.fill(values))
                 .contains("Dear a&amp;b@example.org,", "href=\"https://x.example/u?t=1&amp;s=2\"", "\n.\n.starts");
         assertThat(html.slotNames()).containsExactly("email", "link");
+    }
+
+    @Test
+    void textThatLooksLikeASlotIsJustText() throws Exception {
+        String rendered = "Code: https://evil.example/c?e=@@paperboy.email@@&u=@@paperboy.unsubscribeUrl@@ @@paperboy.x@@\n";
+        BodyTemplate text = BodyTemplate.compile(rendered, List.of(new BodyTemplate.Slot(0, "email")), BodyTemplate.Kind.TEXT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        text.writeTo(out, Map.of("email", "ada@example.org "));
+
+        assertThat(decode(out.toByteArray()).replace("\r\n", "\n")).isEqualTo("ada@example.org " + rendered);
+        assertThat(BodyTemplate.plain(rendered, BodyTemplate.Kind.HTML).fill(Map.of())).isEqualTo(rendered);
     }
 }

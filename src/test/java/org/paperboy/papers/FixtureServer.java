@@ -64,8 +64,13 @@ final class FixtureServer implements AutoCloseable {
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
     FixtureServer() {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** A server on {@code address}, e.g. 127.0.0.2: another host than 127.0.0.1 to a client. */
+    FixtureServer(InetAddress address) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,7 +84,8 @@ final class FixtureServer implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + path);
     }
 
     synchronized List<URI> requests() {

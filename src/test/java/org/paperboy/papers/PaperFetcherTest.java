@@ -259,4 +259,85 @@ class PaperFetcherTest {
         assertThat(second.updated()).isEqualTo(2);
         assertThat(repository.count()).isEqualTo(4);
     }
+
+    /** A second server on 127.0.0.2: the same machine, but another host to the fetcher. */
+    private static FixtureServer elsewhere() throws Exception {
+        return new FixtureServer(java.net.InetAddress.getByName("127.0.0.2"))
+                .route(HF, (exchange, call) -> Reply.fixture("hf-daily-papers.json", "application/json"));
+    }
+
+    private static FixtureServer.Route redirectTo(java.net.URI target) {
+        return (exchange, call) -> Reply.text(302, "moved")
+                .withHeader("Location", target + "?" + exchange.getRequestURI().getRawQuery());
+    }
+
+    @Test
+    void aRedirectToAnotherHostIsRefusedAndNothingIsImported() throws Exception {
+        try (FixtureServer other = elsewhere()) {
+            server.route(HF, redirectTo(other.uri(HF)));
+
+            SourceOutcome outcome = only(fetcher().fetch(List.of("huggingface"), DAY));
+
+            assertThat(outcome.failed()).isTrue();
+            assertThat(outcome.error()).contains("redirect", "127.0.0.2", "not followed");
+            assertThat(other.requests()).isEmpty();
+            assertThat(server.requests()).hasSize(1);
+            assertThat(repository.count()).isZero();
+        }
+    }
+
+    @Test
+    void aRedirectOnTheSameHostIsFollowed() {
+        server.route(HF, redirectTo(server.uri("/moved" + HF)));
+        server.route("/moved" + HF, (exchange, call) -> Reply.fixture("hf-daily-papers.json", "application/json"));
+
+        SourceOutcome outcome = only(fetcher().fetch(List.of("huggingface"), DAY));
+
+        assertThat(outcome.failed()).isFalse();
+        assertThat(outcome.inserted()).isEqualTo(4);
+        assertThat(server.requests()).extracting(java.net.URI::getPath).containsExactly(HF, "/moved" + HF);
+    }
+
+    @Test
+    void aRedirectToAConfiguredSourceHostIsFollowed() throws Exception {
+        try (FixtureServer other = elsewhere()) {
+            server.route(HF, redirectTo(other.uri(HF)));
+
+            SourceOutcome outcome = only(fetcher(Map.of("ARXIV_API_URL", other.uri(ARXIV).toString()))
+                    .fetch(List.of("huggingface"), DAY));
+
+            assertThat(outcome.failed()).isFalse();
+            assertThat(outcome.inserted()).isEqualTo(4);
+            assertThat(other.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRedirectLoopEndsWithAClearError() {
+        server.route(HF, redirectTo(server.uri(HF)));
+
+        SourceOutcome outcome = only(fetcher(Map.of("FETCH_RETRIES", "1")).fetch(List.of("huggingface"), DAY));
+
+        assertThat(outcome.failed()).isTrue();
+        assertThat(outcome.error()).contains("redirect");
+        assertThat(server.requests().size()).isLessThanOrEqualTo(PaperFetcher.MAX_REDIRECTS + 1);
+    }
+
+    @Test
+    void onlyTheSameHostOrASourceHostOverTheSameOrAStrongerSchemeIsAllowed() {
+        java.util.Set<String> sources = java.util.Set.of("huggingface.co", "export.arxiv.org");
+        java.net.URI from = java.net.URI.create("https://huggingface.co/api/daily_papers?date=2024-01-05");
+        assertThat(PaperFetcher.redirectRefusal(from, from.resolve("/api/v2/daily_papers"), sources)).isNull();
+        assertThat(PaperFetcher.redirectRefusal(from, java.net.URI.create("https://HuggingFace.co/x"), sources)).isNull();
+        assertThat(PaperFetcher.redirectRefusal(from, java.net.URI.create("https://export.arxiv.org/api/query"), sources))
+                .isNull();
+        assertThat(PaperFetcher.redirectRefusal(from, java.net.URI.create("http://huggingface.co/api/daily_papers"), sources))
+                .contains("https to http");
+        assertThat(PaperFetcher.redirectRefusal(from, java.net.URI.create("https://evil.example/papers.json"), sources))
+                .contains("evil.example");
+        assertThat(PaperFetcher.redirectRefusal(from, java.net.URI.create("file:///etc/passwd"), sources))
+                .isNotNull();
+        assertThat(PaperFetcher.redirectRefusal(java.net.URI.create("http://127.0.0.1:8080/a"),
+                java.net.URI.create("https://127.0.0.1:9443/b"), java.util.Set.of("127.0.0.1"))).isNull();
+    }
 }

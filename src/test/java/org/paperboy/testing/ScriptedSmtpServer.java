@@ -29,6 +29,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 Ok";
@@ -82,6 +83,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return received.stream().map(Received::recipient).toList();
     }
 
+    /** Every command line read outside the data of a message, in order, on all connections. */
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
     public int connections() {
         return connections.get();
     }
@@ -111,6 +117,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             int accepted = 0;
             String line;
             while ((line = in.readLine()) != null) {
+                commands.add(line);
                 String upper = line.toUpperCase(Locale.ROOT);
                 if (upper.startsWith("EHLO")) {
                     reply(out, "250-scripted\r\n" + (pipelining ? "250-PIPELINING\r\n" : "")
@@ -136,7 +143,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     reply(out, "354 End data with <CR><LF>.<CR><LF>");
                     ByteArrayOutputStream data = new ByteArrayOutputStream();
                     while ((line = in.readLine()) != null && !line.equals(".")) {
-                        data.writeBytes((line.startsWith("..") ? line.substring(1) : line).getBytes(StandardCharsets.ISO_8859_1));
+                        // RFC 5321 4.5.2: the first dot of a line is dropped, as every server does
+                        data.writeBytes((line.startsWith(".") ? line.substring(1) : line).getBytes(StandardCharsets.ISO_8859_1));
                         data.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     }
                     if (line == null) {
