@@ -49,8 +49,8 @@ public final class PersonalData {
                     select id, email, status, digest_size, frequency, weekly_day, paused_until, topics, created_at,
                         updated_at, consent_at, consent_ip, consent_user_agent, consent_source, confirmed_at, confirmed_ip,
                         confirmation_sent_at, unsubscribed_at, soft_bounces, last_bounce
-                    from subscribers where email = ?""")) {
-                ps.setString(1, email.value());
+                    from subscribers where email_lower = ?""")) {
+                ps.setString(1, email.key());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Map<String, Object>>empty();
@@ -123,8 +123,8 @@ public final class PersonalData {
         Instant now = clock.instant();
         return database.inTransaction(connection -> {
             long id;
-            try (PreparedStatement find = connection.prepareStatement("select id from subscribers where email = ?")) {
-                find.setString(1, email.value());
+            try (PreparedStatement find = connection.prepareStatement("select id from subscribers where email_lower = ?")) {
+                find.setString(1, email.key());
                 try (ResultSet rs = find.executeQuery()) {
                     if (!rs.next()) {
                         return false;

@@ -40,12 +40,15 @@ public final class SubscriberRepository {
         this.clock = clock;
     }
 
-    /** Adds {@code email} unless it is already on the list; returns the new subscriber if added. */
+    /**
+     * Adds {@code email} unless its mailbox is already on the list (in any spelling); returns the
+     * new subscriber if added.
+     */
     public Optional<Subscriber> addIfAbsent(EmailAddress email, SubscriberStatus status, Subscriber.Consent consent) {
         Instant now = clock.instant();
         return database.inTransaction(connection -> {
-            try (PreparedStatement exists = connection.prepareStatement("select 1 from subscribers where email = ?")) {
-                exists.setString(1, email.value());
+            try (PreparedStatement exists = connection.prepareStatement("select 1 from subscribers where email_lower = ?")) {
+                exists.setString(1, email.key());
                 try (ResultSet rs = exists.executeQuery()) {
                     if (rs.next()) {
                         return Optional.<Subscriber>empty();
@@ -78,7 +81,7 @@ public final class SubscriberRepository {
     }
 
     public Optional<Subscriber> findByEmail(EmailAddress email) {
-        return findOne("email = ?", ps -> ps.setString(1, email.value()));
+        return findOne("email_lower = ?", ps -> ps.setString(1, email.key()));
     }
 
     public Optional<Subscriber> findById(long id) {

@@ -129,7 +129,7 @@ final class SubscriptionPages {
             showForm(ctx, 400, e.getMessage(), printable(typed), printable(topicsTyped));
             return;
         }
-        limit(ctx, "subscribe-address", email.value().toLowerCase(Locale.ROOT), limits.subscribePerAddress());
+        limit(ctx, "subscribe-address", email.key(), limits.subscribePerAddress());
         Subscriber.Consent consent = new Subscriber.Consent(clock.instant(), ip, ctx.userAgent(), CONSENT_SOURCE,
                 null, null);
         try {
