@@ -142,17 +142,22 @@ public final class SubscriberRepository {
         }) > 0;
     }
 
-    /** Confirms a pending (or returning) subscriber, recording when and from where. */
-    public boolean confirm(long id, String ip) {
+    /**
+     * Confirms a pending (or returning) subscriber, recording when and from where, unless the link
+     * was issued before they last unsubscribed. Token times are whole seconds: a link issued in the
+     * second of the unsubscribe still counts as later. The opt-out time stays on record.
+     */
+    public boolean confirm(long id, String ip, Instant linkIssuedAt) {
         Instant now = clock.instant();
         return update("""
-                update subscribers set status = 'active', confirmed_at = ?, confirmed_ip = ?, updated_at = ?,
-                    unsubscribed_at = null
-                where id = ? and status in ('pending', 'unsubscribed')""", ps -> {
+                update subscribers set status = 'active', confirmed_at = ?, confirmed_ip = ?, updated_at = ?
+                where id = ? and status in ('pending', 'unsubscribed')
+                    and (unsubscribed_at is null or unsubscribed_at < ?)""", ps -> {
             setInstant(ps, 1, now);
             ps.setString(2, ip);
             setInstant(ps, 3, now);
             ps.setLong(4, id);
+            setInstant(ps, 5, linkIssuedAt.plusSeconds(1));
         }) > 0;
     }
 
