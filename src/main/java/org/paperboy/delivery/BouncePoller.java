@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.paperboy.mail.BounceMailbox;
 import org.paperboy.mail.DeliveryStatusReport;
+import org.paperboy.mail.ReplyText;
 import org.paperboy.store.Database;
 import org.paperboy.subscriptions.LinkSigner;
 import org.paperboy.subscriptions.SubscriberRepository;
@@ -88,7 +89,8 @@ public final class BouncePoller {
             report = DeliveryStatusReport.parse(message);
         } catch (DeliveryStatusReport.MalformedReportException e) {
             tally.malformed++;
-            log.warn("event=bounce_malformed message_id=\"{}\" reason=\"{}\"", messageId(message), e.getMessage());
+            log.warn("event=bounce_malformed message_id=\"{}\" reason=\"{}\"", messageId(message),
+                    ReplyText.withoutAddresses(e.getMessage()));
             return BounceMailbox.Outcome.SKIPPED;
         }
         OptionalLong deliveryId = deliveryOf(report);
@@ -96,15 +98,15 @@ public final class BouncePoller {
                 ? records.target(deliveryId.getAsLong()) : Optional.empty();
         if (target.isEmpty()) {
             tally.unmatched++;
-            log.warn("event=bounce_unmatched message_id=\"{}\" final_recipient=\"{}\" reason=\"{}\"",
-                    report.messageId(), report.primary().finalRecipient(),
+            // the report's recipient is an address: it stays in the mailbox, never in the log
+            log.warn("event=bounce_unmatched message_id=\"{}\" reason=\"{}\"", report.messageId(),
                     deliveryId.isPresent() ? "unknown delivery" : "no valid VERP token in the report's address");
             return BounceMailbox.Outcome.SKIPPED;
         }
         BounceRecords.Target to = target.get();
         DeliveryStatusReport.Recipient recipient = report.primary();
         String reason = "dsn " + recipient.status()
-                + (recipient.diagnosticCode() == null ? "" : ": " + recipient.diagnosticCode());
+                + (recipient.diagnosticCode() == null ? "" : ": " + ReplyText.withoutAddresses(recipient.diagnosticCode()));
         if (recipient.action() != DeliveryStatusReport.Action.FAILED
                 || !(recipient.permanent() || recipient.transientFailure())) {
             tally.ignored++;
