@@ -48,6 +48,7 @@ public final class BouncePoller {
 
     private final BounceMailbox mailbox;
     private final BounceRecords records;
+    private final SkippedBounces skipped;
     private final SubscriberRepository subscribers;
     private final LinkSigner signer;
     private final int softBounceLimit;
@@ -59,6 +60,7 @@ public final class BouncePoller {
         }
         this.mailbox = mailbox;
         this.records = new BounceRecords(database, clock);
+        this.skipped = new SkippedBounces(database, clock);
         this.subscribers = subscribers;
         this.signer = signer;
         this.softBounceLimit = softBounceLimit;
@@ -72,7 +74,7 @@ public final class BouncePoller {
      */
     public BounceReport pollOnce() throws MessagingException {
         Tally tally = new Tally();
-        int read = mailbox.drain(MAX_PER_POLL, message -> apply(message, tally));
+        int read = mailbox.drain(MAX_PER_POLL, message -> apply(message, tally), skipped);
         BounceReport report = new BounceReport(read, tally.hard, tally.soft, tally.suppressed, tally.ignored,
                 tally.unmatched, tally.malformed);
         if (read > 0) {
