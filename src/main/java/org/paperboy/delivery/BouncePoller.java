@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.paperboy.mail.BounceMailbox;
 import org.paperboy.mail.DeliveryStatusReport;
+import org.paperboy.mail.ReplyText;
 import org.paperboy.store.Database;
 import org.paperboy.subscriptions.LinkSigner;
 import org.paperboy.subscriptions.SubscriberRepository;
@@ -47,6 +48,7 @@ public final class BouncePoller {
 
     private final BounceMailbox mailbox;
     private final BounceRecords records;
+    private final SkippedBounces skipped;
     private final SubscriberRepository subscribers;
     private final LinkSigner signer;
     private final int softBounceLimit;
@@ -58,6 +60,7 @@ public final class BouncePoller {
         }
         this.mailbox = mailbox;
         this.records = new BounceRecords(database, clock);
+        this.skipped = new SkippedBounces(database, clock);
         this.subscribers = subscribers;
         this.signer = signer;
         this.softBounceLimit = softBounceLimit;
@@ -71,7 +74,7 @@ public final class BouncePoller {
      */
     public BounceReport pollOnce() throws MessagingException {
         Tally tally = new Tally();
-        int read = mailbox.drain(MAX_PER_POLL, message -> apply(message, tally));
+        int read = mailbox.drain(MAX_PER_POLL, message -> apply(message, tally), skipped);
         BounceReport report = new BounceReport(read, tally.hard, tally.soft, tally.suppressed, tally.ignored,
                 tally.unmatched, tally.malformed);
         if (read > 0) {
@@ -88,7 +91,8 @@ public final class BouncePoller {
             report = DeliveryStatusReport.parse(message);
         } catch (DeliveryStatusReport.MalformedReportException e) {
             tally.malformed++;
-            log.warn("event=bounce_malformed message_id=\"{}\" reason=\"{}\"", messageId(message), e.getMessage());
+            log.warn("event=bounce_malformed message_id=\"{}\" reason=\"{}\"", messageId(message),
+                    ReplyText.withoutAddresses(e.getMessage()));
             return BounceMailbox.Outcome.SKIPPED;
         }
         OptionalLong deliveryId = deliveryOf(report);
@@ -96,15 +100,15 @@ public final class BouncePoller {
                 ? records.target(deliveryId.getAsLong()) : Optional.empty();
         if (target.isEmpty()) {
             tally.unmatched++;
-            log.warn("event=bounce_unmatched message_id=\"{}\" final_recipient=\"{}\" reason=\"{}\"",
-                    report.messageId(), report.primary().finalRecipient(),
+            // the report's recipient is an address: it stays in the mailbox, never in the log
+            log.warn("event=bounce_unmatched message_id=\"{}\" reason=\"{}\"", report.messageId(),
                     deliveryId.isPresent() ? "unknown delivery" : "no valid VERP token in the report's address");
             return BounceMailbox.Outcome.SKIPPED;
         }
         BounceRecords.Target to = target.get();
         DeliveryStatusReport.Recipient recipient = report.primary();
         String reason = "dsn " + recipient.status()
-                + (recipient.diagnosticCode() == null ? "" : ": " + recipient.diagnosticCode());
+                + (recipient.diagnosticCode() == null ? "" : ": " + ReplyText.withoutAddresses(recipient.diagnosticCode()));
         if (recipient.action() != DeliveryStatusReport.Action.FAILED
                 || !(recipient.permanent() || recipient.transientFailure())) {
             tally.ignored++;

@@ -7,8 +7,12 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
+import org.eclipse.angus.mail.pop3.POP3Folder;
 import java.util.Properties;
 import org.paperboy.config.Settings;
 
@@ -17,7 +21,8 @@ import org.paperboy.config.Settings;
  * {@link Reader}; handled messages are deleted (expunged when the folder closes), skipped ones
  * stay for a person to look at and are not handed out again (IMAP keyword
  * {@value #SKIPPED_KEYWORD}, or {@code \Flagged} where the server has no keywords). POP3 has
- * no flags: skipped messages stay and are read again on every poll.
+ * no flags: skipped messages are remembered by their UIDL in {@link SkippedMessages} instead, and
+ * neither handed out again nor counted toward a poll's limit.
  */
 public final class BounceMailbox {
 
@@ -52,6 +57,16 @@ public final class BounceMailbox {
         Outcome read(Message message);
     }
 
+    /** Where a POP3 mailbox remembers the messages it skipped, by UIDL (RFC 1939). */
+    public interface SkippedMessages {
+        Set<String> all();
+
+        void add(String uidl);
+
+        /** Forgets the UIDLs no longer in the mailbox (a person deleted those messages). */
+        void retainOnly(Set<String> present);
+    }
+
     private final Account account;
     private final Session session;
 
@@ -62,9 +77,10 @@ public final class BounceMailbox {
 
     /**
      * Hands up to {@code max} messages not yet handled or skipped to {@code reader}, oldest
-     * first, then deletes the handled ones. Returns how many were handed out.
+     * first, then deletes the handled ones. Returns how many were handed out. {@code skipped}
+     * keeps what a POP3 mailbox cannot mark.
      */
-    public int drain(int max, Reader reader) throws MessagingException {
+    public int drain(int max, Reader reader, SkippedMessages skipped) throws MessagingException {
         Store store = session.getStore(account.storeProtocol());
         store.connect(account.host(), account.port(), account.username(), account.password());
         try {
@@ -73,31 +89,44 @@ public final class BounceMailbox {
             boolean expunge = false;
             try {
                 boolean keywords = folder.getPermanentFlags().contains(Flags.Flag.USER);
+                boolean pop3 = folder instanceof POP3Folder;
                 Message[] messages = folder.getMessages();
                 FetchProfile profile = new FetchProfile();
-                profile.add(FetchProfile.Item.FLAGS);
+                profile.add(pop3 ? UIDFolder.FetchProfileItem.UID : FetchProfile.Item.FLAGS);
                 folder.fetch(messages, profile);
+                Set<String> known = pop3 ? skipped.all() : Set.of();
+                Set<String> present = new HashSet<>();
                 int handed = 0;
                 for (Message message : messages) {
-                    if (handed >= max) {
-                        break;
+                    String uidl = pop3 ? ((POP3Folder) folder).getUID(message) : null;
+                    if (uidl != null) {
+                        present.add(uidl);
                     }
-                    Flags flags = message.getFlags();
+                    if (handed >= max || (uidl != null && known.contains(uidl))) {
+                        continue;
+                    }
+                    Flags flags = pop3 ? new Flags() : message.getFlags();
                     if (flags.contains(Flags.Flag.DELETED) || flags.contains(SKIPPED_KEYWORD)
-                            || (!keywords && flags.contains(Flags.Flag.FLAGGED) && account.protocol().equals("imap"))) {
+                            || (!keywords && flags.contains(Flags.Flag.FLAGGED) && !pop3)) {
                         continue;
                     }
                     handed++;
                     if (reader.read(message) == Outcome.HANDLED) {
                         message.setFlag(Flags.Flag.DELETED, true);
                         expunge = true;
-                    } else if (account.protocol().equals("imap")) {
-                        if (keywords) {
-                            message.setFlags(new Flags(SKIPPED_KEYWORD), true);
-                        } else {
-                            message.setFlag(Flags.Flag.FLAGGED, true);
+                    } else if (pop3) {
+                        if (uidl != null) {
+                            skipped.add(uidl);
+                            present.add(uidl);
                         }
+                    } else if (keywords) {
+                        message.setFlags(new Flags(SKIPPED_KEYWORD), true);
+                    } else {
+                        message.setFlag(Flags.Flag.FLAGGED, true);
                     }
+                }
+                if (pop3) {
+                    skipped.retainOnly(present);
                 }
                 return handed;
             } finally {

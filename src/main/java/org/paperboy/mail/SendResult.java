@@ -1,6 +1,6 @@
 package org.paperboy.mail;
 
-/** What the SMTP server said about one message. */
+/** What the SMTP server said about one message; every reply is kept without the addresses it quotes. */
 public sealed interface SendResult permits SendResult.Accepted, SendResult.Deferred, SendResult.Rejected {
 
     /** The server's reply, e.g. {@code 250 2.0.0 Ok: queued}. */
@@ -8,6 +8,9 @@ public sealed interface SendResult permits SendResult.Accepted, SendResult.Defer
 
     /** The server took responsibility for the message. */
     record Accepted(String reply) implements SendResult {
+        public Accepted {
+            reply = ReplyText.withoutAddresses(reply);
+        }
     }
 
     /**
@@ -16,6 +19,10 @@ public sealed interface SendResult permits SendResult.Accepted, SendResult.Defer
      * off (421, 451, 452).
      */
     record Deferred(int code, String reply) implements SendResult {
+        public Deferred {
+            reply = ReplyText.withoutAddresses(reply);
+        }
+
         public boolean slowDown() {
             return code == 421 || code == 451 || code == 452;
         }
@@ -26,5 +33,8 @@ public sealed interface SendResult permits SendResult.Accepted, SendResult.Defer
      * the recipient itself (at RCPT TO), as opposed to the sender or the content.
      */
     record Rejected(int code, String reply, boolean addressRefused) implements SendResult {
+        public Rejected {
+            reply = ReplyText.withoutAddresses(reply);
+        }
     }
 }

@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
     private final String url;
     /** What a connection of this process's own needs besides the URL: user, password and H2's settings. */
     private final Properties connectionProperties;
+    /** A rewrite was asked for (after an erasure) and has not happened yet: done at the next chance. */
+    private final java.util.concurrent.atomic.AtomicBoolean rewriteOwed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public enum Vendor { H2, POSTGRESQL }
 
@@ -86,13 +88,13 @@ public final class Database implements AutoCloseable {
      * A database already at it is not handed to Flyway, whose scan of the migrations and
      * validation took a fifth of a second at the start of every command.
      */
-    static final String SCHEMA_VERSION = "5";
+    static final String SCHEMA_VERSION = "12";
 
     static Flyway flyway(DataSource dataSource, Vendor vendor) {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration/common")
-                .javaMigrations(new V2__Quartz_tables(vendor))
+                .javaMigrations(new V2__Quartz_tables(vendor), new V11__Subscriber_mailbox_key(vendor))
                 .load();
     }
 
@@ -250,6 +252,8 @@ public final class Database implements AutoCloseable {
      */
     static final long COMPACT_ABOVE_BYTES = 64L << 20;
     private static final int COMPACT_BELOW_LIVE_PERCENT = 50;
+    /** The size threshold that means "rewrite whatever the file's size and waste" ({@link #rewriteFile}). */
+    private static final long REWRITE_ALWAYS = 0;
 
     /** Closes the pool, first rewriting an H2 file of {@code compactAboveBytes} or more that is mostly dead pages. */
     void close(long compactAboveBytes) {
@@ -257,7 +261,9 @@ public final class Database implements AutoCloseable {
             Connection connection = null;
             try {
                 connection = dataSource.getConnection();
-                compactIfWasteful(connection, compactAboveBytes, Integer.MAX_VALUE);
+                if (compactIfWasteful(connection, rewriteOwed.get() ? REWRITE_ALWAYS : compactAboveBytes, Integer.MAX_VALUE)) {
+                    rewriteOwed.set(false);
+                }
             } catch (SQLException | RuntimeException e) {
                 log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
             } finally {
@@ -274,7 +280,21 @@ public final class Database implements AutoCloseable {
      * afterwards open the rewritten file. Skipped when a connection stays busy for 10 s.
      */
     public void compactIfWasteful() {
-        compactIfWasteful(COMPACT_ABOVE_BYTES);
+        compactIfWasteful(rewriteOwed.get() ? REWRITE_ALWAYS : COMPACT_ABOVE_BYTES);
+    }
+
+    /**
+     * Rewrites the H2 file now, whatever its size, so that rows deleted or overwritten (an erased
+     * person's address) are no longer readable in the file's old pages. Holds the pool as
+     * {@link #compactIfWasteful()} does. When the file cannot be rewritten now (another process
+     * is connected, a connection stays busy) it is rewritten at the next compaction check or at
+     * close. Nothing to do for PostgreSQL, whose storage the operator's server manages.
+     */
+    public void rewriteFile() {
+        if (vendor == Vendor.H2) {
+            rewriteOwed.set(true);
+            compactIfWasteful(REWRITE_ALWAYS);
+        }
     }
 
     void compactIfWasteful(long compactAboveBytes) {
@@ -307,6 +327,9 @@ public final class Database implements AutoCloseable {
                 // the pool's own connections, all idle, and this one: any other would be cut off
                 if (compactIfWasteful(connection, compactAboveBytes, pool.getTotalConnections() + 1)) {
                     pool.softEvictConnections(); // closed with the database; never handed out again
+                    if (compactAboveBytes == REWRITE_ALWAYS) {
+                        rewriteOwed.set(false);
+                    }
                 }
             } finally {
                 closeQuietly(connection);
@@ -344,7 +367,8 @@ public final class Database implements AutoCloseable {
                     }
                 }
             }
-            if (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT) {
+            boolean asked = compactAboveBytes == REWRITE_ALWAYS;
+            if (!asked && (fileBytes < compactAboveBytes || livePercent >= COMPACT_BELOW_LIVE_PERCENT)) {
                 return null;
             }
             // sessions of other processes come through the automatic server and have a client address; so

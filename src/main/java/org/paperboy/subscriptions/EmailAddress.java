@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  * A validated, normalised email address: trimmed, the domain lower-cased and in its ASCII
  * (IDNA) form so that lookups and SMTP agree. Only dot-atom local parts are accepted; quoted
  * local parts and non-ASCII local parts (which need SMTPUTF8) are refused.
+ *
+ * <p>{@link #value()} keeps the local part as typed, for the {@code To:} header; {@link #key()}
+ * is the mailbox's identity: two addresses that differ only in case are one mailbox (equal here,
+ * one subscriber row, one rate-limit key, one erasure hash), as every real mail system treats them.
  */
 public record EmailAddress(String value) {
 
@@ -64,6 +68,21 @@ public record EmailAddress(String value) {
         } catch (InvalidEmailException e) {
             return false;
         }
+    }
+
+    /** The mailbox's identity: the address lower-cased (ASCII only, so Java and SQL {@code lower} agree). */
+    public String key() {
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EmailAddress that && key().equals(that.key());
+    }
+
+    @Override
+    public int hashCode() {
+        return key().hashCode();
     }
 
     public String domain() {

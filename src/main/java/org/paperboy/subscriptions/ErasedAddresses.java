@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Locale;
 import org.paperboy.store.Database;
 
 /**
@@ -31,7 +30,7 @@ public final class ErasedAddresses {
     public static String hash(EmailAddress email) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(email.value().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+                    .digest(email.key().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

@@ -33,7 +33,8 @@ public final class LinkSigner {
     public sealed interface Verdict permits Valid, Expired, Invalid {
     }
 
-    public record Valid(long subscriberId) implements Verdict {
+    /** An authentic, current token; {@code expiry} tells when it was issued (expiry minus the purpose's lifetime). */
+    public record Valid(long subscriberId, Instant expiry) implements Verdict {
     }
 
     public record Expired(long subscriberId) implements Verdict {
@@ -82,7 +83,7 @@ public final class LinkSigner {
         if (now.getEpochSecond() > expiry) {
             return new Expired(subscriberId);
         }
-        return new Valid(subscriberId);
+        return new Valid(subscriberId, Instant.ofEpochSecond(expiry));
     }
 
     /**

@@ -49,8 +49,8 @@ public final class PersonalData {
                     select id, email, status, digest_size, frequency, weekly_day, paused_until, topics, created_at,
                         updated_at, consent_at, consent_ip, consent_user_agent, consent_source, confirmed_at, confirmed_ip,
                         confirmation_sent_at, unsubscribed_at, soft_bounces, last_bounce
-                    from subscribers where email = ?""")) {
-                ps.setString(1, email.value());
+                    from subscribers where email_lower = ?""")) {
+                ps.setString(1, email.key());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Map<String, Object>>empty();
@@ -121,10 +121,10 @@ public final class PersonalData {
      */
     public boolean erase(EmailAddress email) {
         Instant now = clock.instant();
-        return database.inTransaction(connection -> {
+        boolean erased = database.inTransaction(connection -> {
             long id;
-            try (PreparedStatement find = connection.prepareStatement("select id from subscribers where email = ?")) {
-                find.setString(1, email.value());
+            try (PreparedStatement find = connection.prepareStatement("select id from subscribers where email_lower = ?")) {
+                find.setString(1, email.key());
                 try (ResultSet rs = find.executeQuery()) {
                     if (!rs.next()) {
                         return false;
@@ -145,15 +145,24 @@ public final class PersonalData {
                 anonymise.setLong(4, id);
                 anonymise.executeUpdate();
             }
-            // SMTP replies often quote the recipient's address
-            try (PreparedStatement replies = connection.prepareStatement(
-                    "update deliveries set last_reply = null where subscriber_id = ?")) {
+            // SMTP replies often quote the recipient's address (those stored before replies were redacted)
+            try (PreparedStatement marks = connection.prepareStatement("""
+                    update delivery_sent set reply = null
+                    where delivery_id in (select id from deliveries where subscriber_id = ?)""");
+                 PreparedStatement replies = connection.prepareStatement(
+                         "update deliveries set last_reply = null where subscriber_id = ?")) {
+                marks.setLong(1, id);
+                marks.executeUpdate();
                 replies.setLong(1, id);
                 replies.executeUpdate();
             }
             ErasedAddresses.record(connection, email, now);
             return true;
         });
+        if (erased) {
+            database.rewriteFile(); // the old pages of an H2 file still hold the address
+        }
+        return erased;
     }
 
     /** The placeholder an erased subscriber's row carries instead of the address. */

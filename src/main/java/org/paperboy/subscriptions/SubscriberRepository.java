@@ -40,12 +40,15 @@ public final class SubscriberRepository {
         this.clock = clock;
     }
 
-    /** Adds {@code email} unless it is already on the list; returns the new subscriber if added. */
+    /**
+     * Adds {@code email} unless its mailbox is already on the list (in any spelling); returns the
+     * new subscriber if added.
+     */
     public Optional<Subscriber> addIfAbsent(EmailAddress email, SubscriberStatus status, Subscriber.Consent consent) {
         Instant now = clock.instant();
         return database.inTransaction(connection -> {
-            try (PreparedStatement exists = connection.prepareStatement("select 1 from subscribers where email = ?")) {
-                exists.setString(1, email.value());
+            try (PreparedStatement exists = connection.prepareStatement("select 1 from subscribers where email_lower = ?")) {
+                exists.setString(1, email.key());
                 try (ResultSet rs = exists.executeQuery()) {
                     if (rs.next()) {
                         return Optional.<Subscriber>empty();
@@ -78,7 +81,7 @@ public final class SubscriberRepository {
     }
 
     public Optional<Subscriber> findByEmail(EmailAddress email) {
-        return findOne("email = ?", ps -> ps.setString(1, email.value()));
+        return findOne("email_lower = ?", ps -> ps.setString(1, email.key()));
     }
 
     public Optional<Subscriber> findById(long id) {
@@ -139,17 +142,22 @@ public final class SubscriberRepository {
         }) > 0;
     }
 
-    /** Confirms a pending (or returning) subscriber, recording when and from where. */
-    public boolean confirm(long id, String ip) {
+    /**
+     * Confirms a pending (or returning) subscriber, recording when and from where, unless the link
+     * was issued before they last unsubscribed. Token times are whole seconds: a link issued in the
+     * second of the unsubscribe still counts as later. The opt-out time stays on record.
+     */
+    public boolean confirm(long id, String ip, Instant linkIssuedAt) {
         Instant now = clock.instant();
         return update("""
-                update subscribers set status = 'active', confirmed_at = ?, confirmed_ip = ?, updated_at = ?,
-                    unsubscribed_at = null
-                where id = ? and status in ('pending', 'unsubscribed')""", ps -> {
+                update subscribers set status = 'active', confirmed_at = ?, confirmed_ip = ?, updated_at = ?
+                where id = ? and status in ('pending', 'unsubscribed')
+                    and (unsubscribed_at is null or unsubscribed_at < ?)""", ps -> {
             setInstant(ps, 1, now);
             ps.setString(2, ip);
             setInstant(ps, 3, now);
             ps.setLong(4, id);
+            setInstant(ps, 5, linkIssuedAt.plusSeconds(1));
         }) > 0;
     }
 

@@ -2,6 +2,7 @@ package org.paperboy.subscriptions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,41 +93,56 @@ public final class SubscriptionService {
 
     /** Looks up the subscriber a signed link was made for. */
     public LinkCheck check(String token, LinkPurpose purpose) {
+        return verified(token, purpose).check();
+    }
+
+    /** A link check with the time its token was issued (null unless the link is authentic and current). */
+    private record Verified(LinkCheck check, Instant issuedAt) {
+    }
+
+    private Verified verified(String token, LinkPurpose purpose) {
         if (token == null || token.isEmpty()) {
-            return new LinkCheck.Invalid();
+            return new Verified(new LinkCheck.Invalid(), null);
         }
         LinkSigner.Verdict verdict = links.get().signer().verify(token, purpose, clock.instant());
         if (verdict instanceof LinkSigner.Expired) {
-            return new LinkCheck.Expired();
+            return new Verified(new LinkCheck.Expired(), null);
         }
         if (!(verdict instanceof LinkSigner.Valid valid)) {
-            return new LinkCheck.Invalid();
+            return new Verified(new LinkCheck.Invalid(), null);
         }
-        return subscribers.findById(valid.subscriberId())
+        LinkCheck check = subscribers.findById(valid.subscriberId())
                 .filter(s -> s.status() != SubscriberStatus.SUPPRESSED)
                 .<LinkCheck>map(LinkCheck.Found::new)
                 .orElse(new LinkCheck.Invalid());
+        return new Verified(check, valid.expiry().minus(purpose.lifetime()));
     }
 
     /**
      * Confirms the subscription a confirm link was made for, recording time and IP. Confirming
-     * twice is harmless; a bounced subscriber stays bounced.
+     * twice is harmless; a bounced subscriber stays bounced; a link sent before the subscriber
+     * last unsubscribed is {@link LinkCheck.Superseded} and changes nothing.
      */
     public LinkCheck confirm(String token, String ip) {
-        LinkCheck check = check(token, LinkPurpose.CONFIRM);
-        if (!(check instanceof LinkCheck.Found found)) {
-            return check;
+        Verified verified = verified(token, LinkPurpose.CONFIRM);
+        if (!(verified.check() instanceof LinkCheck.Found found)) {
+            return verified.check();
         }
         Subscriber subscriber = found.subscriber();
         if (subscriber.status() == SubscriberStatus.BOUNCED) {
             return new LinkCheck.Invalid();
         }
-        if (subscribers.confirm(subscriber.id(), ip)) {
+        if (subscribers.confirm(subscriber.id(), ip, verified.issuedAt())) {
             // the person chose to come back: an earlier erasure no longer blocks an import
             erased.lift(EmailAddress.parse(subscriber.email()));
             log.info("event=subscriber_confirmed id={}", subscriber.id());
         }
-        return new LinkCheck.Found(subscribers.findById(subscriber.id()).orElseThrow());
+        Subscriber now = subscribers.findById(subscriber.id()).orElseThrow();
+        if (now.status() == SubscriberStatus.UNSUBSCRIBED) {
+            log.info("event=confirm_link_superseded id={}", subscriber.id());
+            return new LinkCheck.Superseded(now);
+        }
+        return new LinkCheck.Found(now);
     }
 
     /** Unsubscribes; repeating it changes nothing. Bounced and suppressed subscribers keep their status. */

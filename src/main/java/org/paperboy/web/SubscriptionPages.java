@@ -129,7 +129,7 @@ final class SubscriptionPages {
             showForm(ctx, 400, e.getMessage(), printable(typed), printable(topicsTyped));
             return;
         }
-        limit(ctx, "subscribe-address", email.value().toLowerCase(Locale.ROOT), limits.subscribePerAddress());
+        limit(ctx, "subscribe-address", email.key(), limits.subscribePerAddress());
         Subscriber.Consent consent = new Subscriber.Consent(clock.instant(), ip, ctx.userAgent(), CONSENT_SOURCE,
                 null, null);
         try {
@@ -154,6 +154,11 @@ final class SubscriptionPages {
 
     private void confirm(Context ctx) {
         LinkCheck check = service.confirm(ctx.queryParam("token"), WebServer.clientIp(ctx));
+        if (check instanceof LinkCheck.Superseded) {
+            throw new Pages.Problem(409, "You have unsubscribed", "This confirmation link was sent before you"
+                    + " unsubscribed, so it no longer subscribes you. To receive the digest again, sign up again on"
+                    + " the start page: we will email you a new confirmation link.");
+        }
         Subscriber subscriber = found(check, LinkPurpose.CONFIRM);
         pages.render(ctx, 200, "confirmed.html", Map.of("email", subscriber.email(),
                 "preferencesUrl", links.preferencesUrl(subscriber.id())));

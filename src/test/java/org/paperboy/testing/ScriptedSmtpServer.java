@@ -36,6 +36,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile int closeAfterMessages;
     private volatile boolean pipelining;
     private volatile boolean dataWithoutRecipients;
+    private volatile boolean quoteRecipient;
 
     public ScriptedSmtpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -72,6 +73,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      */
     public ScriptedSmtpServer dataWithoutRecipients() {
         this.dataWithoutRecipients = true;
+        return this;
+    }
+
+    /** Quotes the recipient in the reply that accepts a message, as some servers do. */
+    public ScriptedSmtpServer quoteRecipientOnAccept() {
+        this.quoteRecipient = true;
         return this;
     }
 
@@ -157,8 +164,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     for (String rcpt : rcpts) {
                         received.add(new Received(from, rcpt, data.toString(StandardCharsets.UTF_8), connection));
                     }
+                    String quoted = quoteRecipient ? " for <" + rcpts.get(0) + ">" : "";
                     rcpts.clear();
-                    reply(out, "250 2.0.0 Ok: queued as " + connection + "." + (++accepted));
+                    reply(out, "250 2.0.0 Ok: queued as " + connection + "." + (++accepted) + quoted);
                     if (closeAfterMessages > 0 && accepted >= closeAfterMessages) {
                         return; // hang up without a word, as servers with a per-connection cap do
                     }
