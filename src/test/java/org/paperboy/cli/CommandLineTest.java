@@ -52,6 +52,22 @@ class CommandLineTest {
     }
 
     @Test
+    void aShortAdminTokenOrAFromHeaderOfTwoAddressesStopsStartUpWithTwo() throws Exception {
+        for (String[] bad : new String[][] {{"PAPERBOY_ADMIN_TOKEN", "a-long-random-token"},
+                {"PAPERBOY_MAIL_FROM", "Doe, Jane <jane@example.org>"}}) {
+            Map<String, String> env = env();
+            env.put(bad[0], bad[1]);
+
+            CliProcess.Result result = paperboy(env, "papers", "trending");
+
+            assertThat(result.exitCode()).as(bad[0]).isEqualTo(2);
+            assertThat(result.err().lines().findFirst().orElseThrow())
+                    .startsWith("paperboy: configuration error: " + bad[0] + "=");
+            assertThat(result.err()).doesNotContain("a-long-random-token");
+        }
+    }
+
+    @Test
     void sendRefusesToStartWithoutASecret() throws Exception {
         Map<String, String> env = env();
         env.remove("PAPERBOY_SECRET");
