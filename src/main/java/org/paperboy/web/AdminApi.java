@@ -122,12 +122,8 @@ final class AdminApi {
         }
         String who = ctx.queryParam("subscriber");
         String dateParam = ctx.queryParam("date");
-        LocalDate date;
-        try {
-            date = dateParam == null || dateParam.isEmpty() ? null : LocalDate.parse(dateParam);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "date must look like 2026-11-26", "date");
-        }
+        LocalDate date = dateParam == null || dateParam.isEmpty() ? null : EditionDates.parse(dateParam)
+                .orElseThrow(() -> new ApiError(400, "date must look like 2026-11-26", "date"));
         org.paperboy.digest.RenderedDigest digest;
         try {
             digest = preview.render(date, who == null || who.isEmpty() ? null : EmailAddress.parse(who));
@@ -468,11 +464,7 @@ final class AdminApi {
     }
 
     private static LocalDate date(String value) {
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "the date must look like 2026-11-26", "date");
-        }
+        return EditionDates.parse(value).orElseThrow(() -> new ApiError(400, "the date must look like 2026-11-26", "date"));
     }
 
     private static String text(JsonNode body, String field, boolean required) {
