@@ -28,6 +28,7 @@ import org.paperboy.delivery.Edition;
 import org.paperboy.papers.ImportReport;
 import org.paperboy.papers.PaperImporter;
 import org.paperboy.schedule.Scheduling;
+import org.paperboy.store.PrivateFiles;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Frequency;
 import org.paperboy.subscriptions.Preferences;
@@ -88,6 +89,11 @@ final class DemoCommand implements Callable<Integer> {
                 overrides.put(SettingKey.ADMIN_TOKEN, adminToken);
             }
             Settings settings = Environment.settings(overrides);
+            if (serve && settings.web().host().isEmpty()) {
+                // the inbox shows every caught message with its signed links: this machine only, unless asked
+                overrides.put(SettingKey.WEB_HOST, "127.0.0.1");
+                settings = Environment.settings(overrides);
+            }
             try (Paperboy paperboy = Paperboy.open(settings, Clock.systemUTC())) {
                 ImportReport imported = new PaperImporter(paperboy.papers()).importSample();
                 addSampleSubscribers(paperboy);
@@ -182,7 +188,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static List<Path> saveOutbox(MimeMessage[] messages, Path outbox) throws Exception {
-        Files.createDirectories(outbox);
+        PrivateFiles.createDirectories(outbox);
+        PrivateFiles.restrict(outbox);
         List<Path> htmlFiles = new java.util.ArrayList<>();
         int n = 1;
         for (MimeMessage message : messages) {
@@ -191,11 +198,13 @@ final class DemoCommand implements Callable<Integer> {
             try (OutputStream eml = Files.newOutputStream(outbox.resolve(base + ".eml"))) {
                 message.writeTo(eml);
             }
+            PrivateFiles.restrict(outbox.resolve(base + ".eml"));
             MimeMultipart parts = (MimeMultipart) message.getContent();
             for (int i = 0; i < parts.getCount(); i++) {
                 if (parts.getBodyPart(i).isMimeType("text/html")) {
                     Path html = outbox.resolve(base + ".html");
                     Files.writeString(html, (String) parts.getBodyPart(i).getContent(), StandardCharsets.UTF_8);
+                    PrivateFiles.restrict(html);
                     htmlFiles.add(html);
                 }
             }
@@ -205,7 +214,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A fresh demo: the old database and outbox go, nothing else in the directory is touched. */
     private static void freshDirectory(Path dir, Path outbox) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         try (Stream<Path> old = Files.list(dir)) {
             for (Path p : old.filter(p -> p.getFileName().toString().startsWith("paperboy.")).toList()) {
                 Files.delete(p);

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.paperboy.Paperboy;
 import org.paperboy.digest.RenderedDigest;
+import org.paperboy.store.PrivateFiles;
 import org.paperboy.subscriptions.EmailAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +51,7 @@ final class PreviewCommand implements Callable<Integer> {
                 stdout.println(body);
             } else {
                 Files.writeString(out, body, StandardCharsets.UTF_8);
+                PrivateFiles.restrict(out); // a subscriber's digest holds their signed links
                 stdout.printf("Subject: %s%nWrote %s (%d bytes)%n", digest.subject(), out,
                         body.getBytes(StandardCharsets.UTF_8).length);
             }

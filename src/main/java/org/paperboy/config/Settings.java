@@ -45,9 +45,11 @@ public record Settings(
                        String postalAddress) {
     }
 
-    /** {@code secret} and {@code adminToken} are empty when not set. */
-    public record Web(URI baseUrl, int port, String secret, String adminToken) {
+    /** {@code secret}, {@code adminToken} and {@code host} are empty when not set. */
+    public record Web(URI baseUrl, int port, String secret, String adminToken, String host,
+                      List<IpRange> trustedProxies) {
         public static final int MIN_SECRET_BYTES = 32;
+        public static final int MIN_ADMIN_TOKEN_CHARS = 32;
 
         public boolean hasUsableSecret() {
             return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= MIN_SECRET_BYTES;

@@ -3,6 +3,8 @@ package org.paperboy.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -143,7 +145,7 @@ public final class SettingsLoader {
                 new Settings.Mail(address(SettingKey.MAIL_FROM, false), address(SettingKey.MAIL_REPLY_TO, true),
                         bounceAddress(), headerSafe(SettingKey.LIST_NAME), text(SettingKey.POSTAL_ADDRESS)),
                 new Settings.Web(httpUrl(SettingKey.BASE_URL), integer(SettingKey.WEB_PORT, 1, 65535),
-                        text(SettingKey.SECRET), text(SettingKey.ADMIN_TOKEN)),
+                        text(SettingKey.SECRET), adminToken(), webHost(), trustedProxies()),
                 new Settings.Digest(required(SettingKey.DIGEST_CRON, ""), required(SettingKey.INGEST_CRON, ""),
                         zone(SettingKey.TIMEZONE), integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
                         Path.of(required(SettingKey.TEMPLATES_DIR, ""))),
@@ -255,8 +257,9 @@ public final class SettingsLoader {
         if (value.isEmpty() && optional) {
             return "";
         }
-        if (!MailboxSyntax.isMailbox(value)) {
-            throw new ConfigException(key.envName(), value(key), "an email address such as 'Name <news@example.org>'");
+        if (mailbox(value) == null) {
+            throw new ConfigException(key.envName(), value(key), "one email address such as 'Name <news@example.org>'"
+                    + " (quote a name with a comma: '\"Doe, Jane\" <jane@example.org>')");
         }
         return value;
     }
@@ -267,10 +270,59 @@ public final class SettingsLoader {
         if (value.isEmpty()) {
             return "";
         }
-        if (!MailboxSyntax.isBareAddress(value.replace("TOKEN", "x"))) {
+        InternetAddress bare = mailbox(value.replace("TOKEN", "x"));
+        if (bare == null || bare.getPersonal() != null || value.contains("<")) {
             throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
         }
         return value;
+    }
+
+    /** The one address in {@code value}, read as strictly as the message builder reads it when sending; null if none. */
+    private static InternetAddress mailbox(String value) {
+        try {
+            InternetAddress address = new InternetAddress(value, true);
+            address.validate();
+            return address;
+        } catch (AddressException e) {
+            return null;
+        }
+    }
+
+    private String adminToken() {
+        SettingKey key = SettingKey.ADMIN_TOKEN;
+        String value = text(key);
+        if (!value.isEmpty() && value.length() < Settings.Web.MIN_ADMIN_TOKEN_CHARS) {
+            throw new ConfigException(key.envName(), "(" + value.length() + " characters)", "at least "
+                    + Settings.Web.MIN_ADMIN_TOKEN_CHARS + " characters, e.g. the output of: openssl rand -hex 32"
+                    + " (empty disables the admin API)");
+        }
+        return value;
+    }
+
+    private String webHost() {
+        SettingKey key = SettingKey.WEB_HOST;
+        String value = text(key);
+        if (!value.isEmpty() && IpRange.literal(value).isEmpty()) {
+            throw new ConfigException(key.envName(), value(key), "an IP address such as 0.0.0.0 or 127.0.0.1, or empty");
+        }
+        return value;
+    }
+
+    private List<IpRange> trustedProxies() {
+        SettingKey key = SettingKey.TRUSTED_PROXIES;
+        List<IpRange> ranges = new ArrayList<>();
+        for (String part : text(key).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                ranges.add(IpRange.parse(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key.envName(), value(key),
+                        "comma-separated IP addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8 or fd00::/8");
+            }
+        }
+        return List.copyOf(ranges);
     }
 
     private String mailboxProtocol() {

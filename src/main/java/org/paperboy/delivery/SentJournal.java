@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.paperboy.store.PrivateFiles;
 
 /**
  * A sender's "sent" marks appended to a local file, one line per accepted message, before the
@@ -39,7 +41,7 @@ final class SentJournal implements AutoCloseable {
     }
 
     static SentJournal open(Path directory, String senderId) throws IOException {
-        Files.createDirectories(directory);
+        PrivateFiles.createDirectories(directory);
         SentJournal journal = new SentJournal(directory, fileSafe(senderId));
         journal.openNext();
         return journal;
@@ -72,8 +74,9 @@ final class SentJournal implements AutoCloseable {
 
     private void openNext() throws IOException {
         current = directory.resolve(owner + "." + (++sequence) + SUFFIX);
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        // the replies in it may hold an address: the owner's only, whatever the umask
+        channel = FileChannel.open(current, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), PrivateFiles.ownerOnlyFile());
     }
 
     /** Closes the journal; its last file is empty once its marks were applied, and is removed. */

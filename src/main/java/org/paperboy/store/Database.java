@@ -28,6 +28,14 @@ public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    static {
+        // H2's automatic server (AUTO_SERVER=TRUE) is for the other processes on this machine, but
+        // listens on every interface unless told otherwise; H2 reads this once, when it first starts one
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final HikariDataSource dataSource;
     private final Vendor vendor;
     private final String url;
@@ -35,28 +43,39 @@ public final class Database implements AutoCloseable {
     private final Properties connectionProperties;
     /** A rewrite was asked for (after an erasure) and has not happened yet: done at the next chance. */
     private final java.util.concurrent.atomic.AtomicBoolean rewriteOwed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The files of an embedded H2 database; null for in-memory databases and servers. */
+    private final H2File file;
 
     public enum Vendor { H2, POSTGRESQL }
 
-    private Database(HikariDataSource dataSource, Vendor vendor, String url, Properties connectionProperties) {
+    private Database(HikariDataSource dataSource, Vendor vendor, String url, Properties connectionProperties, H2File file) {
         this.dataSource = dataSource;
         this.vendor = vendor;
         this.url = url;
         this.connectionProperties = connectionProperties;
+        this.file = file;
     }
 
     /** Opens the pool and applies every pending migration. */
     public static Database open(Settings.Database settings) {
         Vendor vendor = vendorOf(settings.url());
+        Properties h2 = vendor == Vendor.H2 ? h2Properties(settings.url()) : new Properties();
+        H2File file = vendor == Vendor.H2 ? H2File.of(settings.url()).orElse(null) : null;
+        String password = settings.password();
+        if (file != null) {
+            file.createDirectory();
+            if (password.isEmpty()) {
+                password = file.generatedPassword(settings.url(), settings.user(), h2);
+            }
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setPassword(password);
         config.setMaximumPoolSize(12);
         config.setMinimumIdle(1);
         config.setPoolName("paperboy-db");
         config.setInitializationFailTimeout(-1);
-        Properties h2 = vendor == Vendor.H2 ? h2Properties(settings.url()) : new Properties();
         h2.forEach((key, value) -> config.addDataSourceProperty((String) key, value));
         config.setAllowPoolSuspension(vendor == Vendor.H2); // see compactIfWasteful
         HikariDataSource dataSource = new HikariDataSource(config);
@@ -79,8 +98,11 @@ public final class Database implements AutoCloseable {
         Properties connectionProperties = new Properties();
         connectionProperties.putAll(h2);
         connectionProperties.setProperty("user", settings.user());
-        connectionProperties.setProperty("password", settings.password());
-        return new Database(dataSource, vendor, settings.url(), connectionProperties);
+        connectionProperties.setProperty("password", password);
+        if (file != null) {
+            file.restrictFiles();
+        }
+        return new Database(dataSource, vendor, settings.url(), connectionProperties, file);
     }
 
     /**
@@ -139,6 +161,9 @@ public final class Database implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.setProperty("WRITE_DELAY", "0");
+        if (!upper.contains(";TRACE_LEVEL_FILE")) {
+            properties.setProperty("TRACE_LEVEL_FILE", "0"); // its trace file would keep failed SQL, addresses in it
+        }
         if (!upper.contains(";MAX_COMPACT_TIME")) {
             properties.setProperty("MAX_COMPACT_TIME", "0");
         }
@@ -150,18 +175,7 @@ public final class Database implements AutoCloseable {
      * empty for in-memory databases and database servers.
      */
     public java.util.Optional<java.nio.file.Path> localDirectory(String name) {
-        if (vendor != Vendor.H2) {
-            return java.util.Optional.empty();
-        }
-        String rest = url.substring("jdbc:h2:".length());
-        if (rest.startsWith("file:")) {
-            rest = rest.substring("file:".length());
-        } else if (!(rest.startsWith("/") || rest.startsWith("./"))) {
-            return java.util.Optional.empty(); // mem:, tcp:, ssl: and the like
-        }
-        int options = rest.indexOf(';');
-        String file = options < 0 ? rest : rest.substring(0, options);
-        return java.util.Optional.of(java.nio.file.Path.of(file + "." + name).toAbsolutePath());
+        return java.util.Optional.ofNullable(file).map(f -> f.sibling(name));
     }
 
     /**
@@ -263,6 +277,9 @@ public final class Database implements AutoCloseable {
                 connection = dataSource.getConnection();
                 if (compactIfWasteful(connection, rewriteOwed.get() ? REWRITE_ALWAYS : compactAboveBytes, Integer.MAX_VALUE)) {
                     rewriteOwed.set(false);
+                    if (file != null) {
+                        file.restrictFiles(); // the rewritten file is new
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 log.warn("event=database_compaction_skipped reason=\"{}\"", firstLine(e.getMessage()));
@@ -329,6 +346,9 @@ public final class Database implements AutoCloseable {
                     pool.softEvictConnections(); // closed with the database; never handed out again
                     if (compactAboveBytes == REWRITE_ALWAYS) {
                         rewriteOwed.set(false);
+                    }
+                    if (file != null) {
+                        file.restrictFiles(); // the rewritten file is new
                     }
                 }
             } finally {

@@ -68,6 +68,8 @@ final class AdminApi {
     private final Clock clock;
     private final AtomicBoolean sendRunning = new AtomicBoolean();
     private final DigestPreview preview;
+    /** Wrong tokens per client: a client past its budget is answered 429 until the window ends. */
+    private final RateLimits failures;
 
     AdminApi(String adminToken, SubscriptionService service, SubscriberRepository subscribers, PaperRepository papers,
              Settings.Ranking ranking, EditionRepository editions, DeliveryLedger ledger, EditionSender sender,
@@ -85,6 +87,7 @@ final class AdminApi {
         this.background = background;
         this.limits = limits;
         this.clock = clock;
+        this.failures = new RateLimits(clock, limits.trackedClients());
     }
 
     void register(RoutesConfig routes) {
@@ -110,7 +113,7 @@ final class AdminApi {
         if (presented.isEmpty()) {
             presented = basicPassword(ctx);
         }
-        if (!accepts(presented)) {
+        if (!accepts(ctx, presented)) {
             ctx.header("WWW-Authenticate", "Basic realm=\"Paperboy preview\", charset=\"UTF-8\"");
             ctx.status(401).contentType("text/plain; charset=utf-8").result(tokenDigest == null
                     ? "The preview is disabled: set PAPERBOY_ADMIN_TOKEN to enable it."
@@ -119,12 +122,8 @@ final class AdminApi {
         }
         String who = ctx.queryParam("subscriber");
         String dateParam = ctx.queryParam("date");
-        LocalDate date;
-        try {
-            date = dateParam == null || dateParam.isEmpty() ? null : LocalDate.parse(dateParam);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "date must look like 2026-11-26", "date");
-        }
+        LocalDate date = dateParam == null || dateParam.isEmpty() ? null : EditionDates.parse(dateParam)
+                .orElseThrow(() -> new ApiError(400, "date must look like 2026-11-26", "date"));
         org.paperboy.digest.RenderedDigest digest;
         try {
             digest = preview.render(date, who == null || who.isEmpty() ? null : EmailAddress.parse(who));
@@ -147,9 +146,29 @@ final class AdminApi {
         }
     }
 
-    private boolean accepts(String presented) {
+    /**
+     * Whether {@code presented} is the admin token. A wrong one is charged to the client; past its
+     * budget the answer is 429. The right token is checked first and never refused, so guessing
+     * from a shared address cannot lock the operator out (at 32 characters or more it is no use).
+     */
+    private boolean accepts(Context ctx, String presented) {
         // digests of equal length, compared in constant time: neither content nor length leaks
-        return tokenDigest != null && !presented.isEmpty() && MessageDigest.isEqual(tokenDigest, sha256(presented));
+        if (tokenDigest == null || presented.isEmpty()) {
+            return false;
+        }
+        if (MessageDigest.isEqual(tokenDigest, sha256(presented))) {
+            return true;
+        }
+        String client = WebServer.clientKey(ctx);
+        RateLimits.Verdict verdict = failures.tryAcquire("admin-failures", client, limits.adminFailuresPerIp(),
+                limits.window());
+        if (!verdict.allowed()) {
+            long seconds = Math.max(1, verdict.retryAfter().toSeconds());
+            log.warn("event=admin_auth_throttled client={} retry_after_s={}", client, seconds);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiError(429, "too many wrong admin tokens from this address; try again in " + seconds + " s");
+        }
+        return false;
     }
 
     private static String bearerToken(Context ctx) {
@@ -179,7 +198,7 @@ final class AdminApi {
                 throw new ApiError(401, "the admin API is disabled: set PAPERBOY_ADMIN_TOKEN to enable it");
             }
             String header = ctx.header("Authorization");
-            if (!accepts(bearerToken(ctx))) {
+            if (!accepts(ctx, bearerToken(ctx))) {
                 ctx.header("WWW-Authenticate", "Bearer");
                 throw new ApiError(401, header == null ? "missing Authorization: Bearer token" : "wrong admin token");
             }
@@ -445,11 +464,7 @@ final class AdminApi {
     }
 
     private static LocalDate date(String value) {
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "the date must look like 2026-11-26", "date");
-        }
+        return EditionDates.parse(value).orElseThrow(() -> new ApiError(400, "the date must look like 2026-11-26", "date"));
     }
 
     private static String text(JsonNode body, String field, boolean required) {

@@ -3,9 +3,7 @@ package org.paperboy.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,13 +52,7 @@ final class EditionPages {
     }
 
     private Optional<Edition> published(String date) {
-        LocalDate parsed;
-        try {
-            parsed = LocalDate.parse(date);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-        return editions.find(parsed).filter(e -> e.status() != Edition.Status.FAILED);
+        return EditionDates.parse(date).flatMap(editions::find).filter(e -> e.status() != Edition.Status.FAILED);
     }
 
     private List<RankedPaper> daily(Edition edition, int limit) {

@@ -106,7 +106,7 @@ final class SubscriptionPages {
 
     private void subscribe(Context ctx) {
         String ip = WebServer.clientIp(ctx);
-        limit(ctx, "subscribe-ip", ip, limits.subscribePerIp());
+        limit(ctx, "subscribe-ip", WebServer.clientKey(ctx), limits.subscribePerIp());
         Map<String, List<String>> form = RequestBodies.form(ctx, limits.formBodyBytes());
         String typed = value(form, "email");
         String topicsTyped = value(form, "topics");
@@ -159,44 +159,46 @@ final class SubscriptionPages {
                     + " unsubscribed, so it no longer subscribes you. To receive the digest again, sign up again on"
                     + " the start page: we will email you a new confirmation link.");
         }
-        Subscriber subscriber = found(check, LinkPurpose.CONFIRM);
+        Subscriber subscriber = found(ctx, check, LinkPurpose.CONFIRM);
         pages.render(ctx, 200, "confirmed.html", Map.of("email", subscriber.email(),
                 "preferencesUrl", links.preferencesUrl(subscriber.id())));
     }
 
     private void unsubscribePage(Context ctx) {
         String token = ctx.queryParam("token");
-        Subscriber subscriber = found(service.check(token, LinkPurpose.UNSUBSCRIBE), LinkPurpose.UNSUBSCRIBE);
+        Subscriber subscriber = found(ctx, service.check(token, LinkPurpose.UNSUBSCRIBE), LinkPurpose.UNSUBSCRIBE);
         pages.render(ctx, 200, "unsubscribe.html", Map.of("email", subscriber.email(),
                 "action", pages.base() + "/unsubscribe?token=" + token,
                 "preferencesUrl", links.preferencesUrl(subscriber.id())));
     }
 
-    /** RFC 8058 one-click and the page's button alike: the signed token is the only credential. */
+    /**
+     * RFC 8058 one-click and the page's button alike: the signed token is the only credential. A
+     * valid one is never limited, so no flood from the same network can stop a person leaving;
+     * a repeat changes nothing.
+     */
     private void unsubscribe(Context ctx) {
-        limit(ctx, "unsubscribe-ip", WebServer.clientIp(ctx), limits.unsubscribePerIp());
         // the body (List-Unsubscribe=One-Click, or empty from the button) carries nothing we need
         RequestBodies.read(ctx, limits.formBodyBytes());
-        Subscriber subscriber = found(service.check(ctx.queryParam("token"), LinkPurpose.UNSUBSCRIBE),
+        Subscriber subscriber = found(ctx, service.check(ctx.queryParam("token"), LinkPurpose.UNSUBSCRIBE),
                 LinkPurpose.UNSUBSCRIBE);
-        limit(ctx, "unsubscribe-subscriber", Long.toString(subscriber.id()), limits.unsubscribePerSubscriber());
         service.unsubscribe(subscriber);
         pages.render(ctx, 200, "unsubscribed.html", Map.of("email", subscriber.email()));
     }
 
     private void preferencesPage(Context ctx) {
         String token = ctx.queryParam("token");
-        Subscriber subscriber = found(service.check(token, LinkPurpose.PREFERENCES), LinkPurpose.PREFERENCES);
+        Subscriber subscriber = found(ctx, service.check(token, LinkPurpose.PREFERENCES), LinkPurpose.PREFERENCES);
         showPreferences(ctx, 200, token, subscriber, PreferencesForm.of(subscriber.preferences()), Map.of(), false);
     }
 
     private void savePreferences(Context ctx) {
-        limit(ctx, "preferences-ip", WebServer.clientIp(ctx), limits.preferencesPerIp());
         String token = ctx.queryParam("token");
-        Subscriber subscriber = found(service.check(token, LinkPurpose.PREFERENCES), LinkPurpose.PREFERENCES);
+        Subscriber subscriber = found(ctx, service.check(token, LinkPurpose.PREFERENCES), LinkPurpose.PREFERENCES);
         limit(ctx, "preferences-subscriber", Long.toString(subscriber.id()), limits.preferencesPerSubscriber());
         Map<String, List<String>> fields = RequestBodies.form(ctx, limits.formBodyBytes());
         if (!formTokens.verify(RequestBodies.first(fields, "csrf"), subscriber.id())) {
+            limit(ctx, "bad-links", WebServer.clientKey(ctx), limits.badLinksPerIp());
             throw new Pages.Problem(403, "This form is out of date",
                     "Nothing was saved. Open the preferences link from your email again and repeat your changes.");
         }
@@ -245,10 +247,12 @@ final class SubscriptionPages {
                 "topics", p.topics().isEmpty() ? "none" : String.join(", ", p.topics()));
     }
 
-    private Subscriber found(LinkCheck check, LinkPurpose purpose) {
+    /** The subscriber a valid link names; a link that fails is charged to the client's budget of failures. */
+    private Subscriber found(Context ctx, LinkCheck check, LinkPurpose purpose) {
         if (check instanceof LinkCheck.Found found) {
             return found.subscriber();
         }
+        limit(ctx, "bad-links", WebServer.clientKey(ctx), limits.badLinksPerIp());
         throw new LinkProblem(check instanceof LinkCheck.Expired, purpose);
     }
 

@@ -3,21 +3,28 @@ package org.paperboy.web;
 import java.time.Duration;
 
 /**
- * The abuse limits of the public pages. Counts are per fixed window; every public POST is
- * limited per client IP and per address (the typed address, or the subscriber a link names).
- * One-click unsubscribes come from a few mailbox-provider IPs, so their per-IP limit is high.
+ * The abuse limits of the public pages and the admin API, per window. What costs Paperboy work
+ * or mail is charged (a sign-up per client and per address, a preferences save per verified
+ * subscriber); a link or admin token that does not verify is charged to its client; a valid
+ * signed link is never charged to its client, and a valid one-click unsubscribe never at all.
+ * {@code trackedClients} bounds the table of counts: past it, the least useful entries go.
  */
 public record WebLimits(
         Duration window,
         int subscribePerIp,
         int subscribePerAddress,
-        int unsubscribePerIp,
-        int unsubscribePerSubscriber,
-        int preferencesPerIp,
+        int badLinksPerIp,
         int preferencesPerSubscriber,
+        int adminFailuresPerIp,
+        int trackedClients,
         int formBodyBytes,
         int apiBodyBytes) {
 
-    public static final WebLimits DEFAULT = new WebLimits(Duration.ofHours(1), 20, 5, 1000, 20, 60, 30,
+    public static final WebLimits DEFAULT = new WebLimits(Duration.ofHours(1), 20, 5, 100, 30, 20, 100_000,
             8 * 1024, 1024 * 1024);
+
+    public WebLimits withTrackedClients(int count) {
+        return new WebLimits(window, subscribePerIp, subscribePerAddress, badLinksPerIp, preferencesPerSubscriber,
+                adminFailuresPerIp, count, formBodyBytes, apiBodyBytes);
+    }
 }

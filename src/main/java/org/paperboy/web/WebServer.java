@@ -36,6 +36,7 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
     static final long STOP_TIMEOUT_MILLIS = 10_000;
+    private static final String CLIENT = "paperboy.client";
     /** Content-Security-Policy of every response: nothing from other hosts, no scripts at all. */
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -81,7 +82,8 @@ public final class WebServer implements AutoCloseable {
                 daemonThreads("web-signup"));
         ExecutorService editionRuns = Executors.newSingleThreadExecutor(daemonThreads("web-edition"));
         Pages pages = new Pages(paperboy.templates(), settings);
-        RateLimits rateLimits = new RateLimits(clock);
+        RateLimits rateLimits = new RateLimits(clock, limits.trackedClients());
+        ClientAddresses clients = new ClientAddresses(settings.web().trustedProxies());
         WebMetrics metrics = new WebMetrics(paperboy.database(), paperboy.subscribers(), paperboy.editions());
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
                 rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
@@ -102,6 +104,8 @@ public final class WebServer implements AutoCloseable {
                 server.insertHandler(new GracefulHandler());
             });
             cfg.routes.before(ctx -> {
+                ctx.attribute(CLIENT, clients.of(ctx.req().getRemoteAddr(),
+                        java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For"))));
                 ctx.header("Content-Security-Policy", CSP);
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
@@ -165,8 +169,9 @@ public final class WebServer implements AutoCloseable {
                 }
             });
         });
-        app.start(port);
-        log.info("event=web_started port={} base_url={} admin_api={}", app.port(), settings.web().baseUrl(),
+        String host = settings.web().host().isEmpty() ? "0.0.0.0" : settings.web().host();
+        app.start(host, port);
+        log.info("event=web_started host={} port={} base_url={} admin_api={}", host, app.port(), settings.web().baseUrl(),
                 settings.web().adminToken().isEmpty() ? "disabled" : "enabled");
         return new WebServer(app, signUps, editionRuns, paperboy);
     }
@@ -226,9 +231,15 @@ public final class WebServer implements AutoCloseable {
         Json.send(ctx, ok ? 200 : 503, body);
     }
 
-    /** The client's address as the socket sees it; X-Forwarded-For is not trusted (it is free to forge). */
+    /** The client's address: the socket's peer, or what trusted proxies say in X-Forwarded-For (see {@link ClientAddresses}). */
     static String clientIp(Context ctx) {
-        return ctx.req().getRemoteAddr();
+        String client = ctx.attribute(CLIENT);
+        return client != null ? client : ctx.req().getRemoteAddr();
+    }
+
+    /** The key of the client's budgets: its address, or its /64 for IPv6 (see {@link ClientAddresses#budgetKey}). */
+    static String clientKey(Context ctx) {
+        return ClientAddresses.budgetKey(clientIp(ctx));
     }
 
     private static boolean isApi(Context ctx) {

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,42 @@ class CommandLineTest {
         assertThat(result.err().lines().findFirst()).contains(
                 "paperboy: configuration error: PAPERBOY_DIGEST_SIZE='lots' is not valid: expected a whole number from 1 to 25");
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void aShortAdminTokenOrAFromHeaderOfTwoAddressesStopsStartUpWithTwo() throws Exception {
+        for (String[] bad : new String[][] {{"PAPERBOY_ADMIN_TOKEN", "a-long-random-token"},
+                {"PAPERBOY_MAIL_FROM", "Doe, Jane <jane@example.org>"}}) {
+            Map<String, String> env = env();
+            env.put(bad[0], bad[1]);
+
+            CliProcess.Result result = paperboy(env, "papers", "trending");
+
+            assertThat(result.exitCode()).as(bad[0]).isEqualTo(2);
+            assertThat(result.err().lines().findFirst().orElseThrow())
+                    .startsWith("paperboy: configuration error: " + bad[0] + "=");
+            assertThat(result.err()).doesNotContain("a-long-random-token");
+        }
+    }
+
+    @Test
+    void theDemoKeepsItsDatabaseAndOutboxToItsOwner() throws Exception {
+        CliProcess.Result result = paperboy(Map.of("PAPERBOY_LOG_LEVEL", "warn"), "demo", "--out", "demo");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(0);
+        var ownerOnlyFile = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        var ownerOnlyDir = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+        Path demo = workDir.resolve("demo");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(demo)).isEqualTo(ownerOnlyDir);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(demo.resolve("outbox"))).isEqualTo(ownerOnlyDir);
+        try (var files = java.nio.file.Files.walk(demo)) {
+            List<Path> all = files.filter(java.nio.file.Files::isRegularFile).toList();
+            assertThat(all).extracting(p -> p.getFileName().toString())
+                    .contains("paperboy.mv.db", "paperboy.password").anyMatch(n -> n.endsWith(".eml"));
+            for (Path file : all) {
+                assertThat(java.nio.file.Files.getPosixFilePermissions(file)).as(file.toString()).isEqualTo(ownerOnlyFile);
+            }
+        }
     }
 
     @Test
@@ -155,6 +192,12 @@ class CommandLineTest {
         assertThat(bad.err()).contains("'not-an-address'", "Nothing was added");
         assertThat(paperboy(env(), "subscribers", "list").out()).contains("ada@example.org", "alan@example.org")
                 .doesNotContain("grace@example.org").contains("2 subscribers");
+        Path preview = workDir.resolve("preview.html");
+        assertThat(paperboy(env(), "preview", "--subscriber", "ada@example.org", "--out", preview.toString()).exitCode())
+                .isZero();
+        assertThat(Files.readString(preview)).contains("unsubscribe?token=");
+        assertThat(Files.getPosixFilePermissions(preview)).as("a subscriber's signed links are the owner's only")
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         CliProcess.Result sent = paperboy(env(), "send");
         assertThat(sent.exitCode()).as(sent.err()).isZero();

@@ -74,6 +74,67 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void mailboxSettingsMustBeExactlyOneAddressAsJakartaMailReadsIt() {
+        for (String[] bad : new String[][] {
+                {"PAPERBOY_MAIL_FROM", "Doe, Jane <jane@example.org>"},
+                {"PAPERBOY_MAIL_FROM", "jane@example.org, joe@example.org"},
+                {"PAPERBOY_MAIL_FROM", "Jane <jane@example.org"},
+                {"PAPERBOY_MAIL_FROM", "jane@"},
+                {"PAPERBOY_MAIL_REPLY_TO", "Doe, Jane <jane@example.org>"},
+                {"PAPERBOY_MAIL_REPLY_TO", "jane@example.org jane@example.net"},
+                {"PAPERBOY_BOUNCE_ADDRESS", "Bounces <bounces+TOKEN@example.org>"},
+                {"PAPERBOY_BOUNCE_ADDRESS", "bounces+TOKEN@example.org, x@example.org"}}) {
+            assertThatThrownBy(() -> SettingsLoader.load(Map.of(bad[0], bad[1]), workDir)).as(bad[1])
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(bad[0] + "='" + bad[1] + "' is not valid");
+        }
+
+        Settings settings = SettingsLoader.load(Map.of("PAPERBOY_MAIL_FROM", "\"Doe, Jane\" <jane@example.org>",
+                "PAPERBOY_MAIL_REPLY_TO", "replies@example.org", "PAPERBOY_BOUNCE_ADDRESS", "bounces+TOKEN@example.org"),
+                workDir);
+        assertThat(settings.mail().from()).isEqualTo("\"Doe, Jane\" <jane@example.org>");
+        assertThat(settings.mail().replyTo()).isEqualTo("replies@example.org");
+        assertThat(settings.mail().bounceAddress()).isEqualTo("bounces+TOKEN@example.org");
+    }
+
+    @Test
+    void anAdminTokenShorterThan32CharactersIsRefusedAndAnEmptyOneDisablesTheApi() {
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_ADMIN_TOKEN", "a-long-random-token"), workDir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("PAPERBOY_ADMIN_TOKEN=")
+                .hasMessageContaining("at least 32 characters")
+                .hasMessageContaining("openssl rand -hex 32")
+                .hasMessageNotContaining("a-long-random-token");
+        assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_ADMIN_TOKEN", "x".repeat(31)), workDir))
+                .hasMessageStartingWith("PAPERBOY_ADMIN_TOKEN=");
+
+        assertThat(SettingsLoader.load(Map.of("PAPERBOY_ADMIN_TOKEN", "x".repeat(32)), workDir).web().adminToken())
+                .hasSize(32);
+        assertThat(SettingsLoader.load(Map.of(), workDir).web().adminToken()).isEmpty();
+    }
+
+    @Test
+    void trustedProxiesAreAddressesOrRangesAndTheWebHostAnAddress() {
+        Settings settings = SettingsLoader.load(Map.of("PAPERBOY_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8",
+                "PAPERBOY_WEB_HOST", "127.0.0.1"), workDir);
+        assertThat(settings.web().trustedProxies()).extracting(Object::toString)
+                .containsExactly("127.0.0.1/32", "10.0.0.0/8", "0:0:0:0:0:0:0:1/128", "fd00:0:0:0:0:0:0:0/8");
+        assertThat(settings.web().host()).isEqualTo("127.0.0.1");
+        assertThat(SettingsLoader.load(Map.of(), workDir).web().trustedProxies()).isEmpty();
+        assertThat(SettingsLoader.load(Map.of(), workDir).web().host()).isEmpty();
+
+        for (String bad : List.of("proxy.example.org", "10.0.0.0/33", "10.0.0.1/", "300.1.1.1", "::1/129", "10.0.0.0/-1")) {
+            assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_TRUSTED_PROXIES", bad), workDir)).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("PAPERBOY_TRUSTED_PROXIES='" + bad + "' is not valid");
+        }
+        for (String bad : List.of("example.org", "0.0.0.0:8080", "256.0.0.1")) {
+            assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_WEB_HOST", bad), workDir)).as(bad)
+                    .hasMessageStartingWith("PAPERBOY_WEB_HOST='" + bad + "' is not valid");
+        }
+    }
+
+    @Test
     void aLineBreakInAValueIsRefused() {
         assertThatThrownBy(() -> SettingsLoader.load(Map.of("PAPERBOY_LIST_NAME", "Papers\r\nBcc: all@example.org"), workDir))
                 .isInstanceOf(ConfigException.class)

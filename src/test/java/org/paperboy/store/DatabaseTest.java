@@ -136,7 +136,8 @@ class DatabaseTest {
         long before = java.nio.file.Files.size(file());
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HoldConnection.class.getName(),
-                "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath() + ";AUTO_SERVER=TRUE")
+                "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath() + ";AUTO_SERVER=TRUE",
+                java.nio.file.Files.readString(dir.resolve("paperboy.password")).strip())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (java.io.BufferedReader out = new java.io.BufferedReader(
                 new java.io.InputStreamReader(other.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
@@ -224,5 +225,111 @@ class DatabaseTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(";WRITE_DELAY=500"))
                 .isInstanceOf(org.paperboy.config.ConfigException.class)
                 .hasMessageContaining("PAPERBOY_DB_URL: WRITE_DELAY cannot be set");
+    }
+
+    // ---- who can reach the file and its automatic server
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> mode(Path p) throws Exception {
+        return java.nio.file.Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
+    void theAutomaticServerListensOnLoopbackOnly() throws Exception {
+        java.net.InetAddress outside = org.paperboy.testing.LocalAddresses.nonLoopback().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback");
+        try (Database database = open(";AUTO_SERVER=TRUE")) {
+            java.util.Properties lock = new java.util.Properties();
+            try (var in = java.nio.file.Files.newInputStream(dir.resolve("paperboy.lock.db"))) {
+                lock.load(in);
+            }
+            String server = lock.getProperty("server");
+            int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+
+            assertThat(org.paperboy.testing.LocalAddresses.accepts(java.net.InetAddress.getLoopbackAddress(), port)).isTrue();
+            assertThat(org.paperboy.testing.LocalAddresses.accepts(outside, port)).as("reachable at %s:%d", outside, port).isFalse();
+            assertThat(server).matches("(127\\.0\\.0\\.1|localhost):\\d+");
+        }
+    }
+
+    @Test
+    void theDirectoryAndEveryFileOfTheDatabaseAreTheOwnersOnly() throws Exception {
+        Path base = dir.resolve("data").resolve("paperboy");
+        var ownerOnlyFile = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try (Database database = Database.open(new Settings.Database(
+                "jdbc:h2:file:" + base.toAbsolutePath() + ";AUTO_SERVER=TRUE", "sa", ""))) {
+            try (Connection connection = database.connection(); Statement statement = connection.createStatement()) {
+                statement.execute("select * from no_such_table");
+            } catch (java.sql.SQLException expected) {
+                // an error H2 would write to its trace file
+            }
+            assertThat(mode(dir.resolve("data"))).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            try (var files = java.nio.file.Files.list(dir.resolve("data"))) {
+                for (Path f : files.toList()) {
+                    assertThat(mode(f)).as(f.getFileName().toString()).isEqualTo(ownerOnlyFile);
+                }
+            }
+            assertThat(dir.resolve("data/paperboy.lock.db")).exists();
+            assertThat(dir.resolve("data/paperboy.trace.db")).as("SQL text may hold addresses").doesNotExist();
+        }
+    }
+
+    @Test
+    void aNewFileGetsAGeneratedPasswordKeptInAnOwnerOnlyFileBesideIt() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath();
+        try (Database database = open()) {
+            assertThat(database.isReachable()).isTrue();
+        }
+        Path passwordFile = dir.resolve("paperboy.password");
+        String password = java.nio.file.Files.readString(passwordFile).strip();
+
+        assertThat(password).matches("[0-9a-f]{64}");
+        assertThat(mode(passwordFile)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "sa", "").close())
+                .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("Wrong user name or password");
+        java.sql.DriverManager.getConnection(url, "sa", password).close();
+        try (Database again = open()) {
+            assertThat(again.isReachable()).isTrue();
+        }
+    }
+
+    @Test
+    void aFileMadeWithAnEmptyPasswordStillOpensAndIsGivenAGeneratedOne() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath();
+        org.h2.jdbcx.JdbcDataSource before = new org.h2.jdbcx.JdbcDataSource();
+        before.setURL(url);
+        before.setUser("sa");
+        before.setPassword("");
+        Database.flyway(before, Database.Vendor.H2).migrate(); // as Paperboy made it before it kept a password
+        try (Connection legacy = before.getConnection(); Statement statement = legacy.createStatement()) {
+            statement.execute("create table kept (id int)");
+            statement.execute("insert into kept values (42)");
+        }
+
+        try (Database database = open()) {
+            int kept = database.withConnection(c -> {
+                try (var rs = c.createStatement().executeQuery("select id from kept")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(kept).isEqualTo(42);
+        }
+
+        String password = java.nio.file.Files.readString(dir.resolve("paperboy.password")).strip();
+        assertThat(password).matches("[0-9a-f]{64}");
+        java.sql.DriverManager.getConnection(url, "sa", password).close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "sa", "").close())
+                .isInstanceOf(java.sql.SQLException.class);
+    }
+
+    @Test
+    void aConfiguredPasswordIsUsedAsGivenAndNoFileIsWritten() throws Exception {
+        try (Database database = Database.open(new Settings.Database(
+                "jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath(), "sa", "chosen-by-the-operator"))) {
+            assertThat(database.isReachable()).isTrue();
+        }
+        assertThat(dir.resolve("paperboy.password")).doesNotExist();
+        java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("paperboy").toAbsolutePath(), "sa",
+                "chosen-by-the-operator").close();
     }
 }

@@ -11,7 +11,7 @@ import java.sql.DriverManager;
 public final class HoldConnection {
 
     public static void main(String[] args) throws Exception {
-        try (Connection connection = DriverManager.getConnection(args[0], "sa", "")) {
+        try (Connection connection = DriverManager.getConnection(args[0], "sa", args[1])) {
             connection.createStatement().executeQuery("select 1").close();
             System.out.println("connected");
             System.out.flush();

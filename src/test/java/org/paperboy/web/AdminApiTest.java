@@ -46,6 +46,29 @@ class AdminApiTest extends WebTestBase {
     }
 
     @Test
+    void wrongTokensFromOneClientArePausedWith429ButTheRightTokenIsNeverRefused() {
+        HttpResponse<String> paused = null;
+        for (int i = 0; i < 100 && paused == null; i++) {
+            HttpResponse<String> r = web.api("GET", "/api/subscribers", null, "Bearer guess-" + i);
+            if (r.statusCode() == 429) {
+                paused = r;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(401);
+            }
+        }
+
+        assertThat(paused).as("a 429 within 100 wrong tokens").isNotNull();
+        assertThat(paused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(paused).get("error").asText()).contains("too many wrong admin tokens");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("op:guess".getBytes());
+        assertThat(web.send(java.net.http.HttpRequest.newBuilder(web.uri("/preview")).header("Authorization", basic)
+                .build()).statusCode()).isEqualTo(429);
+        for (int i = 0; i < 30; i++) {
+            assertThat(web.api("GET", "/api/subscribers", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void emptyAdminTokenDisablesTheApi(@TempDir Path other) {
         web.close();
         web = WebHarness.start(other, greenMail, WebLimits.DEFAULT, Map.of("ADMIN_TOKEN", ""));

@@ -134,6 +134,20 @@ class PreferencesTest {
     }
 
     @Test
+    void aFormTokenWithAnIssueTimeNoClockCanHoldIs403AndSavesNothing() {
+        String before = web.snapshot();
+
+        for (String forged : List.of("9223372036854775807.AAAA", "-9223372036854775808.AAAA",
+                "31556889864403200.AAAA", "99999999999999999999.AAAA")) {
+            HttpResponse<String> r = save(forged, "digest_size", "5");
+
+            assertThat(r.statusCode()).as(forged).isEqualTo(403);
+            assertThat(r.body()).contains("This form is out of date", "Nothing was saved");
+        }
+        assertThat(web.snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void invalidValuesAre400WithAMessageByTheFieldAndSaveNothing() {
         String csrf = csrf(web.get(url).body());
         String before = web.snapshot();
