@@ -88,9 +88,12 @@ public final class WebServer implements AutoCloseable {
                 settings.digest().size(), settings.digest().timezone(), clock);
         EditionPages editionPages = new EditionPages(paperboy.editions(), paperboy.composer(), paperboy.renderer(),
                 pages, settings.mail().listName(), settings.digest().size());
-        AdminApi api = new AdminApi(settings.web().adminToken(), service, paperboy.subscribers(), paperboy.papers(),
-                settings.ranking(), paperboy.editions(), paperboy.ledger(), paperboy.sender(), scheduling, editionRuns,
-                limits, clock, paperboy.preview());
+        AdminApi admin = new AdminApi(settings.web().adminToken());
+        SubscribersApi subscribersApi = new SubscribersApi(admin, service, paperboy.subscribers(), limits, clock);
+        PapersApi papersApi = new PapersApi(admin, paperboy.papers(), settings.ranking(), limits, clock);
+        EditionsApi editionsApi = new EditionsApi(admin, paperboy.editions(), paperboy.ledger(), paperboy.sender(),
+                scheduling, editionRuns);
+        PreviewApi previewApi = new PreviewApi(admin, paperboy.preview());
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -109,7 +112,10 @@ public final class WebServer implements AutoCloseable {
             });
             subscriptionPages.register(cfg.routes);
             editionPages.register(cfg.routes);
-            api.register(cfg.routes);
+            subscribersApi.register(cfg.routes);
+            papersApi.register(cfg.routes);
+            editionsApi.register(cfg.routes);
+            previewApi.register(cfg.routes);
             if (inbox != null) {
                 new InboxPages(inbox, pages).register(cfg.routes);
             }
@@ -215,7 +221,7 @@ public final class WebServer implements AutoCloseable {
             List<Edition> latest = paperboy.editions().list(1);
             if (!latest.isEmpty()) {
                 Edition e = latest.get(0);
-                lastEdition = AdminApi.editionJson(e, paperboy.ledger().progress(e));
+                lastEdition = EditionsApi.editionJson(e, paperboy.ledger().progress(e));
             }
         }
         boolean ok = database && schedulerOk;
