@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.unbescape.html.HtmlEscape;
 
 /**
  * A rendered body with named slots for the values that differ per recipient. The text
@@ -95,7 +96,7 @@ public final class BodyTemplate {
     }
 
     private String escape(String value) {
-        return kind == Kind.HTML ? HtmlEscape.escape(value) : value;
+        return kind == Kind.HTML ? HtmlEscape.escapeHtml4Xml(value) : value;
     }
 
     private static String valueOf(Map<String, String> values, String name) {

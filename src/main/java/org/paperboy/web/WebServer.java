@@ -86,7 +86,7 @@ public final class WebServer implements AutoCloseable {
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
                 rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
                 settings.digest().size(), settings.digest().timezone(), clock);
-        EditionPages editionPages = new EditionPages(paperboy.editions(), paperboy.composer(), paperboy.renderer(),
+        EditionPages editionPages = new EditionPages(paperboy.templates(), paperboy.editions(), paperboy.composer(), paperboy.renderer(),
                 pages, settings.mail().listName(), settings.digest().size());
         AdminApi admin = new AdminApi(settings.web().adminToken());
         SubscribersApi subscribersApi = new SubscribersApi(admin, service, paperboy.subscribers(), limits, clock);
