@@ -1,10 +1,14 @@
 package org.paperboy.templates;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.exceptions.TemplateEngineException;
@@ -69,6 +73,30 @@ public final class TemplateSet {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Each file of the operator's directory with its size and time of change: what a cache of
+     * rendered pages compares to notice an edit. Empty when the directory does not exist.
+     */
+    public List<String> fileStamps() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).map(TemplateSet::stamp).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            // a file that vanished mid-walk: a stamp that cannot equal the last one, so pages re-render
+            return List.of("unreadable " + System.nanoTime());
+        }
+    }
+
+    private static String stamp(Path file) {
+        try {
+            return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether the operator's directory has its own copy of {@code name}. */

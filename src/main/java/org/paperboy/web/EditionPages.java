@@ -22,7 +22,7 @@ import org.paperboy.digest.Recipient;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.templates.TemplateSet;
 
-/** The web view of sent editions ("view in browser") and their Atom feed. */
+/** The web view of sent editions ("view in browser") and their Atom feed, both served from the {@link RenderCache}. */
 final class EditionPages {
 
     static final int FEED_ENTRIES = 30;
@@ -30,6 +30,7 @@ final class EditionPages {
     private static final DateTimeFormatter SHORT_DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
     private final TemplateSet templates;
+    private final RenderCache cache;
     private final EditionRepository editions;
     private final EditionComposer composer;
     private final DigestRenderer renderer;
@@ -37,9 +38,10 @@ final class EditionPages {
     private final String listName;
     private final int size;
 
-    EditionPages(TemplateSet templates, EditionRepository editions, EditionComposer composer, DigestRenderer renderer, Pages pages,
-                 String listName, int size) {
+    EditionPages(TemplateSet templates, RenderCache cache, EditionRepository editions, EditionComposer composer,
+                 DigestRenderer renderer, Pages pages, String listName, int size) {
         this.templates = templates;
+        this.cache = cache;
         this.editions = editions;
         this.composer = composer;
         this.renderer = renderer;
@@ -54,12 +56,17 @@ final class EditionPages {
     }
 
     private void edition(Context ctx) {
-        Edition edition = published(ctx.pathParam("date")).orElseThrow(() -> new Pages.Problem(404,
+        String date = ctx.pathParam("date");
+        cache.serve(ctx, "edition " + date, () -> new RenderCache.Page(editionHtml(date), "text/html; charset=UTF-8",
+                "public, max-age=300"));
+    }
+
+    private String editionHtml(String date) {
+        Edition edition = published(date).orElseThrow(() -> new Pages.Problem(404,
                 "No edition on that date", "There is no digest for that date. The start page lists the recent ones."));
         // the web view has no reader: its footer links lead to the start page, which explains them
         Recipient reader = new Recipient("you", pages.base() + "/", pages.base() + "/");
-        String html = renderer.render(edition.date(), daily(edition, size), reader).html();
-        ctx.status(200).header("Cache-Control", "public, max-age=300").contentType("text/html; charset=UTF-8").result(html);
+        return renderer.render(edition.date(), daily(edition, size), reader).html();
     }
 
     private Optional<Edition> published(String date) {
@@ -78,8 +85,8 @@ final class EditionPages {
     }
 
     private void feed(Context ctx) {
-        ctx.status(200).header("Cache-Control", "public, max-age=300")
-                .contentType("application/atom+xml; charset=utf-8").result(feedXml());
+        cache.serve(ctx, "feed", () -> new RenderCache.Page(feedXml(), "application/atom+xml; charset=utf-8",
+                "public, max-age=300"));
     }
 
     /** The feed from {@code templates/feed.xml} (XML mode: every value escaped, characters XML cannot carry dropped). */

@@ -40,6 +40,9 @@ public final class WebServer implements AutoCloseable {
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** Editions whose rows the render cache watches: more than a feed's worth; older ones never change. */
+    static final int RENDER_INPUT_EDITIONS = 400;
+
     private final Javalin app;
     private final ExecutorService signUps;
     private final ExecutorService editionRuns;
@@ -81,13 +84,16 @@ public final class WebServer implements AutoCloseable {
                 daemonThreads("web-signup"));
         ExecutorService editionRuns = Executors.newSingleThreadExecutor(daemonThreads("web-edition"));
         Pages pages = new Pages(paperboy.templates(), settings);
+        // what the cached pages are made of: the editions (the feed holds the latest 30) and the templates
+        RenderCache renderCache = new RenderCache(() -> List.of(paperboy.editions().list(RENDER_INPUT_EDITIONS),
+                paperboy.templates().fileStamps()), RenderCache.DEFAULT_MAX_BYTES, clock);
         RateLimits rateLimits = new RateLimits(clock);
         WebMetrics metrics = new WebMetrics(paperboy.database(), paperboy.subscribers(), paperboy.editions());
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
-                rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
+                renderCache, rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
                 settings.digest().size(), settings.digest().timezone(), clock);
-        EditionPages editionPages = new EditionPages(paperboy.templates(), paperboy.editions(), paperboy.composer(), paperboy.renderer(),
-                pages, settings.mail().listName(), settings.digest().size());
+        EditionPages editionPages = new EditionPages(paperboy.templates(), renderCache, paperboy.editions(),
+                paperboy.composer(), paperboy.renderer(), pages, settings.mail().listName(), settings.digest().size());
         AdminApi admin = new AdminApi(settings.web().adminToken());
         SubscribersApi subscribersApi = new SubscribersApi(admin, service, paperboy.subscribers(), limits, clock);
         PapersApi papersApi = new PapersApi(admin, paperboy.papers(), settings.ranking(), limits, clock);
