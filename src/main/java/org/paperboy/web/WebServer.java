@@ -122,6 +122,7 @@ public final class WebServer implements AutoCloseable {
             papersApi.register(cfg.routes);
             editionsApi.register(cfg.routes);
             previewApi.register(cfg.routes);
+            new OpenApiDocument().register(cfg.routes);
             if (inbox != null) {
                 new InboxPages(inbox, pages).register(cfg.routes);
             }
@@ -185,6 +186,13 @@ public final class WebServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route served, as "METHOD /path" with Javalin's {@code {param}} names: for the API's description test. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     /** Stops accepting, finishes requests in flight, then the queued sign-up emails and edition run. */
