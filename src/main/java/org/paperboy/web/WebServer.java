@@ -1,6 +1,7 @@
 package org.paperboy.web;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.paperboy.Paperboy;
 import org.paperboy.config.Settings;
 import org.paperboy.delivery.Edition;
+import org.paperboy.schedule.JobMetrics;
 import org.paperboy.schedule.Scheduling;
 import org.paperboy.subscriptions.ConfirmationMailer;
 import org.paperboy.subscriptions.ErasedAddresses;
@@ -48,7 +50,11 @@ public final class WebServer implements AutoCloseable {
     private final ExecutorService editionRuns;
     private final Paperboy paperboy;
 
-    private WebServer(Javalin app, ExecutorService signUps, ExecutorService editionRuns, Paperboy paperboy) {
+    private final WebMetrics metrics;
+
+    private WebServer(Javalin app, ExecutorService signUps, ExecutorService editionRuns, Paperboy paperboy,
+                      WebMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         this.signUps = signUps;
         this.editionRuns = editionRuns;
@@ -89,6 +95,10 @@ public final class WebServer implements AutoCloseable {
                 paperboy.templates().fileStamps()), RenderCache.DEFAULT_MAX_BYTES, clock);
         RateLimits rateLimits = new RateLimits(clock);
         WebMetrics metrics = new WebMetrics(paperboy.database(), paperboy.subscribers(), paperboy.editions());
+        CaffeineCacheMetrics.monitor(metrics.registry(), renderCache.cache(), "render");
+        if (scheduling != null) {
+            new JobMetrics(scheduling.quartz(), clock).bindTo(metrics.registry());
+        }
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
                 renderCache, rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
                 settings.digest().size(), settings.digest().timezone(), clock);
@@ -181,7 +191,7 @@ public final class WebServer implements AutoCloseable {
         app.start(port);
         log.info("event=web_started port={} base_url={} admin_api={}", app.port(), settings.web().baseUrl(),
                 settings.web().adminToken().isEmpty() ? "disabled" : "enabled");
-        return new WebServer(app, signUps, editionRuns, paperboy);
+        return new WebServer(app, signUps, editionRuns, paperboy, metrics);
     }
 
     public int port() {
@@ -199,6 +209,7 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        metrics.close();
         signUps.shutdown();
         editionRuns.shutdown();
         try {
