@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.paperboy.mail.HtmlEscape;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.templates.TemplateException;
+import org.unbescape.html.HtmlEscape;
 
 /**
  * Renders the digest templates against sample data at the largest digest size and reports
@@ -54,7 +54,7 @@ public final class DigestCheck {
                 findings.add(new Finding(true, part[0] + ": the unsubscribe link (${unsubscribeUrl}) is missing"));
             }
             if (!renderer.newsletter().postalAddress().isEmpty()
-                    && !part[1].contains(HtmlEscape.escape(renderer.newsletter().postalAddress()))
+                    && !part[1].contains(HtmlEscape.escapeHtml4Xml(renderer.newsletter().postalAddress()))
                     && !part[1].contains(renderer.newsletter().postalAddress())) {
                 findings.add(new Finding(true, part[0] + ": the postal address (${newsletter.postalAddress}) is missing"));
             }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.unbescape.html.HtmlEscape;
 
 /**
  * A rendered body with slots for the values that differ per recipient. The text around the slots
@@ -103,7 +104,7 @@ public final class BodyTemplate {
     }
 
     private String escape(String value) {
-        return kind == Kind.HTML ? HtmlEscape.escape(value) : value;
+        return kind == Kind.HTML ? HtmlEscape.escapeHtml4Xml(value) : value;
     }
 
     private static String valueOf(Map<String, String> values, String name) {

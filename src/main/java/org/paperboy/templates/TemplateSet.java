@@ -1,10 +1,14 @@
 package org.paperboy.templates;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.exceptions.TemplateEngineException;
@@ -17,12 +21,13 @@ import org.thymeleaf.templateresolver.FileTemplateResolver;
 /**
  * The operator's templates in {@code templates/}, with the built-in copies on the classpath as
  * the fallback for any file that is not there. Files are read on every render, so edits show
- * without a restart. {@code *.html} renders in HTML mode (escaping by default), {@code *.txt}
- * in text mode.
+ * without a restart. {@code *.html} renders in HTML mode (escaping by default), {@code *.xml} in
+ * XML mode (escaping too; the Atom feed), {@code *.txt} in text mode.
  */
 public final class TemplateSet {
 
     public static final String CLASSPATH_PREFIX = "templates/";
+    private static final String[] EXTENSIONS = {"html", "txt", "xml"};
 
     private final Path directory;
     private final TemplateEngine engine;
@@ -31,21 +36,29 @@ public final class TemplateSet {
         this.directory = directory;
         this.engine = new TemplateEngine();
         int order = 1;
-        for (String extension : new String[] {"html", "txt"}) {
-            TemplateMode mode = extension.equals("html") ? TemplateMode.HTML : TemplateMode.TEXT;
+        for (String extension : EXTENSIONS) {
+            TemplateMode mode = mode(extension);
             FileTemplateResolver files = new FileTemplateResolver();
             configure(files, directory.toAbsolutePath() + "/", extension, mode, order++);
             // without this the file resolver claims every name, and the fallback is never asked
             files.setCheckExistence(true);
             engine.addTemplateResolver(files);
         }
-        for (String extension : new String[] {"html", "txt"}) {
-            TemplateMode mode = extension.equals("html") ? TemplateMode.HTML : TemplateMode.TEXT;
+        for (String extension : EXTENSIONS) {
+            TemplateMode mode = mode(extension);
             ClassLoaderTemplateResolver builtIn = new ClassLoaderTemplateResolver(TemplateSet.class.getClassLoader());
             configure(builtIn, CLASSPATH_PREFIX, extension, mode, order++);
             builtIn.setCheckExistence(true);
             engine.addTemplateResolver(builtIn);
         }
+    }
+
+    private static TemplateMode mode(String extension) {
+        return switch (extension) {
+            case "html" -> TemplateMode.HTML;
+            case "xml" -> TemplateMode.XML;
+            default -> TemplateMode.TEXT;
+        };
     }
 
     private static void configure(AbstractConfigurableTemplateResolver resolver, String prefix, String extension,
@@ -60,6 +73,30 @@ public final class TemplateSet {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Each file of the operator's directory with its size and time of change: what a cache of
+     * rendered pages compares to notice an edit. Empty when the directory does not exist.
+     */
+    public List<String> fileStamps() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).map(TemplateSet::stamp).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            // a file that vanished mid-walk: a stamp that cannot equal the last one, so pages re-render
+            return List.of("unreadable " + System.nanoTime());
+        }
+    }
+
+    private static String stamp(Path file) {
+        try {
+            return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether the operator's directory has its own copy of {@code name}. */

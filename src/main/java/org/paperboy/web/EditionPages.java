@@ -3,23 +3,33 @@ package org.paperboy.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
 import org.paperboy.delivery.EditionRepository;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Recipient;
 import org.paperboy.papers.RankedPaper;
+import org.paperboy.templates.TemplateSet;
 
-/** The web view of sent editions ("view in browser") and their Atom feed. */
+/** The web view of sent editions ("view in browser") and their Atom feed, both served from the {@link RenderCache}. */
 final class EditionPages {
 
     static final int FEED_ENTRIES = 30;
+    static final String FEED_TEMPLATE = "feed.xml";
     private static final DateTimeFormatter SHORT_DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
+    private final TemplateSet templates;
+    private final RenderCache cache;
     private final EditionRepository editions;
     private final EditionComposer composer;
     private final DigestRenderer renderer;
@@ -27,8 +37,10 @@ final class EditionPages {
     private final String listName;
     private final int size;
 
-    EditionPages(EditionRepository editions, EditionComposer composer, DigestRenderer renderer, Pages pages,
-                 String listName, int size) {
+    EditionPages(TemplateSet templates, RenderCache cache, EditionRepository editions, EditionComposer composer,
+                 DigestRenderer renderer, Pages pages, String listName, int size) {
+        this.templates = templates;
+        this.cache = cache;
         this.editions = editions;
         this.composer = composer;
         this.renderer = renderer;
@@ -43,12 +55,17 @@ final class EditionPages {
     }
 
     private void edition(Context ctx) {
-        Edition edition = published(ctx.pathParam("date")).orElseThrow(() -> new Pages.Problem(404,
+        String date = ctx.pathParam("date");
+        cache.serve(ctx, "edition " + date, () -> new RenderCache.Page(editionHtml(date), "text/html; charset=UTF-8",
+                "public, max-age=300"));
+    }
+
+    private String editionHtml(String date) {
+        Edition edition = published(date).orElseThrow(() -> new Pages.Problem(404,
                 "No edition on that date", "There is no digest for that date. The start page lists the recent ones."));
         // the web view has no reader: its footer links lead to the start page, which explains them
         Recipient reader = new Recipient("you", pages.base() + "/", pages.base() + "/");
-        String html = renderer.render(edition.date(), daily(edition, size), reader).html();
-        ctx.status(200).header("Cache-Control", "public, max-age=300").contentType("text/html; charset=UTF-8").result(html);
+        return renderer.render(edition.date(), daily(edition, size), reader).html();
     }
 
     private Optional<Edition> published(String date) {
@@ -61,66 +78,52 @@ final class EditionPages {
     }
 
     private void feed(Context ctx) {
+        cache.serve(ctx, "feed", () -> new RenderCache.Page(feedXml(), "application/atom+xml; charset=utf-8",
+                "public, max-age=300"));
+    }
+
+    /** The feed from {@code templates/feed.xml} (XML mode: every value escaped, characters XML cannot carry dropped). */
+    String feedXml() {
         List<Edition> list = editions.list(FEED_ENTRIES).stream().filter(e -> e.status() != Edition.Status.FAILED).toList();
         String base = pages.base();
-        Instant updated = list.isEmpty() ? Instant.EPOCH : updatedAt(list.get(0));
-        StringBuilder xml = new StringBuilder(4096);
-        xml.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-        element(xml, "  ", "title", listName);
-        element(xml, "  ", "id", base + "/feed.xml");
-        xml.append("  <link rel=\"self\" type=\"application/atom+xml\" href=\"").append(xmlEscape(base + "/feed.xml")).append("\"/>\n");
-        xml.append("  <link rel=\"alternate\" type=\"text/html\" href=\"").append(xmlEscape(base + "/")).append("\"/>\n");
-        element(xml, "  ", "updated", updated.toString());
-        xml.append("  <author><name>").append(xmlEscape(listName)).append("</name></author>\n");
+        List<FeedEntry> entries = new ArrayList<>();
         for (Edition edition : list) {
-            String url = base + "/editions/" + edition.date();
-            List<RankedPaper> papers = daily(edition, size);
-            xml.append("  <entry>\n");
-            element(xml, "    ", "title", listName + " · " + SHORT_DATE.format(edition.date())
-                    + (papers.isEmpty() ? "" : ": " + papers.get(0).paper().title()));
-            element(xml, "    ", "id", url);
-            xml.append("    <link rel=\"alternate\" type=\"text/html\" href=\"").append(xmlEscape(url)).append("\"/>\n");
-            element(xml, "    ", "updated", updatedAt(edition).toString());
-            StringBuilder summary = new StringBuilder();
-            for (RankedPaper p : papers) {
-                summary.append(p.rank()).append(". ").append(p.paper().title()).append('\n');
-            }
-            xml.append("    <summary type=\"text\">").append(xmlEscape(summary.toString().strip())).append("</summary>\n");
-            xml.append("  </entry>\n");
+            List<FeedPaper> papers = daily(edition, size).stream()
+                    .map(p -> new FeedPaper(p.rank(), p.paper().title(), p.paper().pageUrl())).toList();
+            String summary = papers.stream().map(p -> p.rank() + ". " + p.title()).collect(Collectors.joining("\n"));
+            entries.add(new FeedEntry(base + "/editions/" + edition.date(), edition.date(),
+                    SHORT_DATE.format(edition.date()), rfc3339(updatedAt(edition)), papers, summary));
         }
-        xml.append("</feed>\n");
-        ctx.status(200).header("Cache-Control", "public, max-age=300")
-                .contentType("application/atom+xml; charset=utf-8").result(xml.toString());
+        return templates.render(FEED_TEMPLATE, feedValues(listName, base,
+                list.isEmpty() ? Instant.EPOCH : updatedAt(list.get(0)), entries));
+    }
+
+    /** What {@code feed.xml} is given; {@code templates check} renders it with sample entries. */
+    static Map<String, Object> feedValues(String listName, String base, Instant updated, List<FeedEntry> entries) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("listName", listName);
+        vars.put("feedUrl", base + "/feed.xml");
+        vars.put("homeUrl", base + "/");
+        vars.put("updated", rfc3339(updated));
+        vars.put("entries", entries);
+        return vars;
+    }
+
+    /** One edition in the feed, as {@code feed.xml} sees it. */
+    public record FeedEntry(String url, LocalDate date, String dateLabel, String updated, List<FeedPaper> papers,
+                            String summary) {
+    }
+
+    /** One paper of a feed entry. */
+    public record FeedPaper(int rank, String title, String url) {
+    }
+
+    /** RFC 3339 in UTC to the second, as Atom's date constructs want it. */
+    static String rfc3339(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static Instant updatedAt(Edition e) {
         return e.finishedAt() != null ? e.finishedAt() : e.startedAt() != null ? e.startedAt() : e.createdAt();
-    }
-
-    private static void element(StringBuilder xml, String indent, String name, String text) {
-        xml.append(indent).append('<').append(name).append('>').append(xmlEscape(text)).append("</").append(name).append(">\n");
-    }
-
-    /** Escapes for XML text and attributes; drops characters XML 1.0 cannot carry. */
-    static String xmlEscape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-                        if (c != 0xFFFE && c != 0xFFFF) {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

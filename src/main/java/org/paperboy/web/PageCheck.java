@@ -1,6 +1,8 @@
 package org.paperboy.web;
 
 import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +19,7 @@ import org.paperboy.templates.TemplateException;
 import org.paperboy.templates.TemplateSet;
 
 /**
- * Renders every page template and both confirmation templates against sample data, for
+ * Renders every page template, the feed and both confirmation templates against sample data, for
  * {@code templates check}: each one that does not render is a finding with its file, line and
  * column; a confirmation email without its confirm link is one too.
  */
@@ -64,6 +66,15 @@ public final class PageCheck {
                 findings.add(new DigestCheck.Finding(true, e.getMessage()));
             }
         });
+        try {
+            LocalDate date = LocalDate.parse("2026-11-26");
+            templates.render(EditionPages.FEED_TEMPLATE, EditionPages.feedValues(settings.mail().listName(), base,
+                    Instant.parse("2026-11-26T07:00:00Z"), List.of(new EditionPages.FeedEntry(base + "/editions/" + date,
+                            date, "26 Nov 2026", "2026-11-26T07:00:00Z",
+                            List.of(new EditionPages.FeedPaper(1, "A paper", base + "/")), "1. A paper"))));
+        } catch (TemplateException e) {
+            findings.add(new DigestCheck.Finding(true, e.getMessage()));
+        }
         return findings;
     }
 

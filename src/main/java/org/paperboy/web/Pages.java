@@ -29,13 +29,18 @@ final class Pages {
     }
 
     void render(Context ctx, int status, String page, Map<String, Object> values) {
+        String html = html(page, values);
+        // pages carry signed links: keep them out of caches
+        ctx.status(status).header("Cache-Control", "no-store").contentType("text/html; charset=UTF-8").result(html);
+    }
+
+    /** {@code templates/pages/page} rendered with {@code values} and the values every page has. */
+    String html(String page, Map<String, Object> values) {
         Map<String, Object> all = new HashMap<>(values);
         all.put("listName", settings.mail().listName());
         all.put("postalAddress", settings.mail().postalAddress());
         all.put("base", base);
-        String html = templates.render("pages/" + page, all);
-        // pages carry signed links: keep them out of caches
-        ctx.status(status).header("Cache-Control", "no-store").contentType("text/html; charset=UTF-8").result(html);
+        return templates.render("pages/" + page, all);
     }
 
     void error(Context ctx, int status, String heading, String message) {

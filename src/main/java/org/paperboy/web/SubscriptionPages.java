@@ -49,6 +49,7 @@ final class SubscriptionPages {
     private final SubscriberLinks links;
     private final EditionRepository editions;
     private final Pages pages;
+    private final RenderCache cache;
     private final RateLimits rateLimits;
     private final WebLimits limits;
     private final FormTokens formTokens;
@@ -59,12 +60,13 @@ final class SubscriptionPages {
     private final Clock clock;
 
     SubscriptionPages(SubscriptionService service, SubscriberLinks links, EditionRepository editions, Pages pages,
-                      RateLimits rateLimits, WebLimits limits, FormTokens formTokens, ExecutorService background,
+                      RenderCache cache, RateLimits rateLimits, WebLimits limits, FormTokens formTokens, ExecutorService background,
                       WebMetrics metrics, int defaultSize, ZoneId zone, Clock clock) {
         this.service = service;
         this.links = links;
         this.editions = editions;
         this.pages = pages;
+        this.cache = cache;
         this.rateLimits = rateLimits;
         this.limits = limits;
         this.formTokens = formTokens;
@@ -85,11 +87,17 @@ final class SubscriptionPages {
         routes.post("/preferences", this::savePreferences);
     }
 
+    /** The empty form is the same for everyone: served from the cache, revalidated on every visit. */
     private void home(Context ctx) {
-        showForm(ctx, 200, null, "", "");
+        cache.serve(ctx, "home", () -> new RenderCache.Page(pages.html("subscribe.html", formValues(null, "", "")),
+                "text/html; charset=UTF-8", "no-cache"));
     }
 
     private void showForm(Context ctx, int status, String error, String email, String topics) {
+        pages.render(ctx, status, "subscribe.html", formValues(error, email, topics));
+    }
+
+    private Map<String, Object> formValues(String error, String email, String topics) {
         List<Map<String, String>> recent = new ArrayList<>();
         for (Edition e : editions.list(7)) {
             if (e.status() != Edition.Status.FAILED) {
@@ -101,7 +109,7 @@ final class SubscriptionPages {
         vars.put("email", email);
         vars.put("topics", topics);
         vars.put("editions", recent);
-        pages.render(ctx, status, "subscribe.html", vars);
+        return vars;
     }
 
     private void subscribe(Context ctx) {

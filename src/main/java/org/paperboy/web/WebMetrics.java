@@ -1,7 +1,18 @@
 package org.paperboy.web;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.PreparedStatement;
@@ -22,11 +33,14 @@ import org.paperboy.subscriptions.SubscriberStatus;
 /**
  * {@code GET /metrics} in the Prometheus text format. The list and ledger figures are read from
  * the database at scrape time, so they are right whichever process (serve, a CLI send) did the
- * work; the web's own events are counters of this process.
+ * work; the web's own events are counters of this process. Beside them: the JVM and process
+ * (Micrometer's binders), the connection pool (HikariCP's tracker), the scheduler's jobs
+ * ({@link org.paperboy.schedule.JobMetrics}) and the render cache ({@code cache_*{cache="render"}}).
  */
 final class WebMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics jvmGc = new JvmGcMetrics();
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
     private final Database database;
     private final SubscriberRepository subscribers;
@@ -52,6 +66,32 @@ final class WebMetrics {
         }
         Gauge.builder("paperboy.last.edition.duration", snapshot, s -> s.get().lastEditionSeconds())
                 .description("From start to end of the latest finished edition").baseUnit("seconds").register(registry);
+        bindProcessMetrics();
+        if (database.dataSource() instanceof HikariDataSource pool && pool.getMetricsTrackerFactory() == null) {
+            // the pool's own figures: hikaricp_connections_active, _idle, _pending, _acquire_seconds, ...
+            pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
+    }
+
+    /** What a Prometheus user expects of any JVM service: memory, GC, threads, classes, CPU, uptime, files. */
+    private void bindProcessMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        jvmGc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stops listening for GC events. */
+    void close() {
+        jvmGc.close();
     }
 
     void signUp(String outcome) {

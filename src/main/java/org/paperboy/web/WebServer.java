@@ -1,6 +1,7 @@
 package org.paperboy.web;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.paperboy.Paperboy;
 import org.paperboy.config.Settings;
 import org.paperboy.delivery.Edition;
+import org.paperboy.schedule.JobMetrics;
 import org.paperboy.schedule.Scheduling;
 import org.paperboy.subscriptions.ConfirmationMailer;
 import org.paperboy.subscriptions.ErasedAddresses;
@@ -41,12 +43,19 @@ public final class WebServer implements AutoCloseable {
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** Editions whose rows the render cache watches: more than a feed's worth; older ones never change. */
+    static final int RENDER_INPUT_EDITIONS = 400;
+
     private final Javalin app;
     private final ExecutorService signUps;
     private final ExecutorService editionRuns;
     private final Paperboy paperboy;
 
-    private WebServer(Javalin app, ExecutorService signUps, ExecutorService editionRuns, Paperboy paperboy) {
+    private final WebMetrics metrics;
+
+    private WebServer(Javalin app, ExecutorService signUps, ExecutorService editionRuns, Paperboy paperboy,
+                      WebMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         this.signUps = signUps;
         this.editionRuns = editionRuns;
@@ -82,17 +91,27 @@ public final class WebServer implements AutoCloseable {
                 daemonThreads("web-signup"));
         ExecutorService editionRuns = Executors.newSingleThreadExecutor(daemonThreads("web-edition"));
         Pages pages = new Pages(paperboy.templates(), settings);
+        // what the cached pages are made of: the editions (the feed holds the latest 30) and the templates
+        RenderCache renderCache = new RenderCache(() -> List.of(paperboy.editions().list(RENDER_INPUT_EDITIONS),
+                paperboy.templates().fileStamps()), RenderCache.DEFAULT_MAX_BYTES, clock);
         RateLimits rateLimits = new RateLimits(clock, limits.trackedClients());
         ClientAddresses clients = new ClientAddresses(settings.web().trustedProxies());
         WebMetrics metrics = new WebMetrics(paperboy.database(), paperboy.subscribers(), paperboy.editions());
+        CaffeineCacheMetrics.monitor(metrics.registry(), renderCache.cache(), "render");
+        if (scheduling != null) {
+            new JobMetrics(scheduling.quartz(), clock).bindTo(metrics.registry());
+        }
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
-                rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
+                renderCache, rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
                 settings.digest().size(), settings.digest().timezone(), clock);
-        EditionPages editionPages = new EditionPages(paperboy.editions(), paperboy.composer(), paperboy.renderer(),
-                pages, settings.mail().listName(), settings.digest().size());
-        AdminApi api = new AdminApi(settings.web().adminToken(), service, paperboy.subscribers(), paperboy.papers(),
-                settings.ranking(), paperboy.editions(), paperboy.ledger(), paperboy.sender(), scheduling, editionRuns,
-                limits, clock, paperboy.preview());
+        EditionPages editionPages = new EditionPages(paperboy.templates(), renderCache, paperboy.editions(),
+                paperboy.composer(), paperboy.renderer(), pages, settings.mail().listName(), settings.digest().size());
+        AdminApi admin = new AdminApi(settings.web().adminToken(), limits, clock);
+        SubscribersApi subscribersApi = new SubscribersApi(admin, service, paperboy.subscribers(), limits, clock);
+        PapersApi papersApi = new PapersApi(admin, paperboy.papers(), settings.ranking(), limits, clock);
+        EditionsApi editionsApi = new EditionsApi(admin, paperboy.editions(), paperboy.ledger(), paperboy.sender(),
+                scheduling, editionRuns);
+        PreviewApi previewApi = new PreviewApi(admin, paperboy.preview());
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -113,7 +132,11 @@ public final class WebServer implements AutoCloseable {
             });
             subscriptionPages.register(cfg.routes);
             editionPages.register(cfg.routes);
-            api.register(cfg.routes);
+            subscribersApi.register(cfg.routes);
+            papersApi.register(cfg.routes);
+            editionsApi.register(cfg.routes);
+            previewApi.register(cfg.routes);
+            new OpenApiDocument().register(cfg.routes);
             if (inbox != null) {
                 new InboxPages(inbox, pages).register(cfg.routes);
             }
@@ -173,17 +196,25 @@ public final class WebServer implements AutoCloseable {
         app.start(host, port);
         log.info("event=web_started host={} port={} base_url={} admin_api={}", host, app.port(), settings.web().baseUrl(),
                 settings.web().adminToken().isEmpty() ? "disabled" : "enabled");
-        return new WebServer(app, signUps, editionRuns, paperboy);
+        return new WebServer(app, signUps, editionRuns, paperboy, metrics);
     }
 
     public int port() {
         return app.port();
     }
 
+    /** Every route served, as "METHOD /path" with Javalin's {@code {param}} names: for the API's description test. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
     /** Stops accepting, finishes requests in flight, then the queued sign-up emails and edition run. */
     @Override
     public void close() {
         app.stop();
+        metrics.close();
         signUps.shutdown();
         editionRuns.shutdown();
         try {
@@ -220,7 +251,7 @@ public final class WebServer implements AutoCloseable {
             List<Edition> latest = paperboy.editions().list(1);
             if (!latest.isEmpty()) {
                 Edition e = latest.get(0);
-                lastEdition = AdminApi.editionJson(e, paperboy.ledger().progress(e));
+                lastEdition = EditionsApi.editionJson(e, paperboy.ledger().progress(e));
             }
         }
         boolean ok = database && schedulerOk;

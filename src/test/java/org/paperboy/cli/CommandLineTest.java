@@ -139,11 +139,12 @@ class CommandLineTest {
         Files.writeString(workDir.resolve("templates/pages/check-inbox.html"),
                 "<html>\n<body>\n<p>\n<span th:text=\"${email.}\">x</span>\n</p>\n</body>\n</html>\n");
         Files.writeString(workDir.resolve("templates/confirm.txt"), "Welcome! No link here.\n");
+        Files.writeString(workDir.resolve("templates/feed.xml"), "<feed>\n<title th:text=\"${listName.}\">x</title>\n</feed>\n");
 
         CliProcess.Result broken = paperboy(env(), "templates", "check");
 
         assertThat(broken.exitCode()).isEqualTo(2);
-        assertThat(broken.err()).contains("templates/pages/check-inbox.html:4:")
+        assertThat(broken.err()).contains("templates/pages/check-inbox.html:4:").contains("templates/feed.xml:2:")
                 .contains("error: confirm.txt: the confirm link (${confirmUrl}) is missing");
         assertThat(broken.out()).contains("templates check failed");
     }
