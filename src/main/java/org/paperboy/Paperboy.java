@@ -7,6 +7,7 @@ import org.paperboy.config.SettingKey;
 import org.paperboy.config.Settings;
 import org.paperboy.delivery.BouncePoller;
 import org.paperboy.delivery.DeliveryLedger;
+import org.paperboy.delivery.DeliveryMornings;
 import org.paperboy.delivery.DigestPreview;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
@@ -14,7 +15,7 @@ import org.paperboy.delivery.EditionPapers;
 import org.paperboy.delivery.EditionPlanner;
 import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
-import org.paperboy.delivery.SendMode;
+import org.paperboy.delivery.MorningDelivery;
 import org.paperboy.delivery.Sleeper;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Newsletter;
@@ -192,14 +193,20 @@ public final class Paperboy implements AutoCloseable {
         return sender;
     }
 
+    /** Sends each reader their edition at their own morning: what the scheduler's jobs run. */
+    public MorningDelivery morningDelivery() {
+        return new MorningDelivery(sender(), editions, ledger, subscribers,
+                new DeliveryMornings(settings.digest().deliveryTime(), settings.digest().timezone()),
+                settings.digest().size(), settings.sending().retryCutoff(), clock);
+    }
+
     /** The scheduler with Paperboy's jobs, in standby until started. */
     public Scheduling scheduling(Runnable ingest) {
         String bounceCron = settings.bounces().enabled() ? settings.bounces().pollCron() : null;
         return Scheduling.create(database, settings.digest(), bounceCron, clock, new Scheduling.Jobs() {
             @Override
             public void sendDigest() {
-                EditionSender s = sender();
-                s.send(s.today(), SendMode.SCHEDULED, (done, total, rate) -> { });
+                morningDelivery().sendDue();
                 // serve holds the H2 file open for days: the dead pages an edition leaves go now
                 database.compactIfWasteful();
             }
@@ -211,7 +218,7 @@ public final class Paperboy implements AutoCloseable {
 
             @Override
             public void retryDeferred() {
-                sender().retryDue();
+                morningDelivery().sendDue();
             }
 
             @Override

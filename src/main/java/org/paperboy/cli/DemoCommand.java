@@ -82,6 +82,8 @@ final class DemoCommand implements Callable<Integer> {
                     SettingKey.SMTP_USERNAME, "",
                     SettingKey.SECRET, randomSecret(),
                     SettingKey.SOURCES, ""));
+            // the demo's readers get their digest now, whatever the hour: their morning starts at midnight
+            overrides.put(SettingKey.DELIVERY_TIME, "00:00");
             if (serve) {
                 // the links in the demo's mail must lead to the pages it serves
                 overrides.put(SettingKey.BASE_URL, "http://localhost:" + port);

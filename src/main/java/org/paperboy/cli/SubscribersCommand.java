@@ -2,7 +2,6 @@ package org.paperboy.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,9 @@ import org.paperboy.Paperboy;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.ErasedAddresses;
 import org.paperboy.subscriptions.InvalidEmailException;
+import org.paperboy.subscriptions.Preferences;
+import org.paperboy.subscriptions.TimeZones;
+import org.paperboy.web.Topics;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 import picocli.CommandLine.Command;
@@ -50,9 +52,22 @@ final class SubscribersCommand extends CommandGroup {
         @Option(names = "--confirmed", description = "add as active (consent already given elsewhere)")
         boolean confirmed;
 
+        @Option(names = "--topics", paramLabel = "\"A,B\"", description = "comma-separated topics for the new subscribers")
+        String topics;
+
+        @Option(names = "--timezone", paramLabel = "Area/City",
+                description = "IANA time zone of the new subscribers, e.g. Europe/Berlin (default: PAPERBOY_TIMEZONE)")
+        String timezone;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            Preferences preferences;
+            try {
+                preferences = Preferences.DEFAULT.withTopics(Topics.parse(topics)).withTimezone(TimeZones.parse(timezone));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage() + ". Nothing was added.");
+            }
             List<EmailAddress> parsed = new ArrayList<>();
             for (String email : emails) {
                 try {
@@ -70,6 +85,9 @@ final class SubscribersCommand extends CommandGroup {
                     Optional<Subscriber> result = paperboy.subscribers().addIfAbsent(email, status,
                             Subscriber.Consent.byOperator(paperboy.clock().instant(), "cli"));
                     if (result.isPresent()) {
+                        if (!preferences.equals(Preferences.DEFAULT)) {
+                            paperboy.subscribers().updatePreferences(result.get().id(), preferences);
+                        }
                         added++;
                         out.println("added " + email + " (" + status.dbValue() + ")");
                     } else {
@@ -145,8 +163,9 @@ final class SubscribersCommand extends CommandGroup {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Import subscribers from a CSV file with a header row; the 'email' column is required.",
-                    "Every row is checked first: one bad address and nothing is imported."})
+            description = {"Import subscribers from a CSV file with a header row; the 'email' column is required,",
+                    "'topics' (separated by ';') and 'timezone' (IANA, e.g. Asia/Kolkata) are read when present.",
+                    "Every row is checked first: one bad row and nothing is imported."})
     static final class ImportCsv implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -163,21 +182,44 @@ final class SubscribersCommand extends CommandGroup {
             if (!Files.isReadable(file)) {
                 throw new UsageException("cannot read " + file);
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<EmailAddress> addresses = CsvAddresses.parse(file.toString(), lines);
+            byte[] content = Files.readAllBytes(file);
             try (Paperboy paperboy = Environment.open()) {
-                refuseErased(paperboy, addresses);
+                int[] counts = importCsv(paperboy, file.toString(), content, confirmed);
                 SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
-                int added = 0;
-                for (EmailAddress email : addresses) {
-                    if (paperboy.subscribers().addIfAbsent(email, status,
-                            Subscriber.Consent.byOperator(paperboy.clock().instant(), "csv-import")).isPresent()) {
-                        added++;
-                    }
-                }
-                out.printf("%d imported as %s, %d already on the list%n", added, status.dbValue(), addresses.size() - added);
+                out.printf("%d imported as %s, %d already on the list%n", counts[0], status.dbValue(), counts[1]);
                 return Main.OK;
             }
+        }
+    }
+
+    /**
+     * Checks every row of a CSV file, then adds those not on the list yet with their topics and time
+     * zone; returns how many were added and how many were on the list already.
+     *
+     * @throws UsageException when a row is bad or the file is not CSV: nothing is added then
+     */
+    static int[] importCsv(Paperboy paperboy, String name, byte[] content, boolean confirmed) {
+        List<SubscriberCsv.Row> rows = SubscriberCsv.read(name, content);
+        refuseErased(paperboy, rows.stream().map(SubscriberCsv.Row::email).toList());
+        SubscriberStatus status = confirmed ? SubscriberStatus.ACTIVE : SubscriberStatus.PENDING;
+        int added = 0;
+        for (SubscriberCsv.Row row : rows) {
+            Optional<Subscriber> result = paperboy.subscribers().addIfAbsent(row.email(), status,
+                    Subscriber.Consent.byOperator(paperboy.clock().instant(), "csv-import"));
+            if (result.isPresent()) {
+                if (row.hasPreferences()) {
+                    paperboy.subscribers().updatePreferences(result.get().id(), row.preferences());
+                }
+                added++;
+            }
+        }
+        return new int[] {added, rows.size() - added};
+    }
+
+    /** Writes every subscriber to {@code out} as CSV. */
+    static void exportAll(Paperboy paperboy, java.io.Writer out) {
+        try (SubscriberCsv.Export export = SubscriberCsv.export(out)) {
+            paperboy.subscribers().forEach(null, export::write);
         }
     }
 
@@ -190,21 +232,10 @@ final class SubscribersCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (Paperboy paperboy = Environment.open()) {
-                out.println("email,status,frequency,weekly_day,digest_size,paused_until,topics,created_at,consent_source,confirmed_at");
-                paperboy.subscribers().forEach(null, s -> out.println(String.join(",",
-                        CsvAddresses.quote(s.email()), s.status().dbValue(), s.preferences().frequency().dbValue(),
-                        s.preferences().weeklyDay() == null ? "" : s.preferences().weeklyDay().name().toLowerCase(),
-                        s.preferences().digestSize() == null ? "" : s.preferences().digestSize().toString(),
-                        s.preferences().pausedUntil() == null ? "" : s.preferences().pausedUntil().toString(),
-                        CsvAddresses.quote(String.join(" ", s.preferences().topics())),
-                        String.valueOf(s.createdAt()), CsvAddresses.quote(nullToEmpty(s.consent().source())),
-                        s.consent().confirmedAt() == null ? "" : s.consent().confirmedAt().toString())));
+                exportAll(paperboy, out);
+                out.flush();
                 return Main.OK;
             }
-        }
-
-        private static String nullToEmpty(String s) {
-            return s == null ? "" : s;
         }
     }
 }

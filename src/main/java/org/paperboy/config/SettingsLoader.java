@@ -148,7 +148,7 @@ public final class SettingsLoader {
                         text(SettingKey.SECRET), adminToken(), webHost(), trustedProxies()),
                 new Settings.Digest(required(SettingKey.DIGEST_CRON, ""), required(SettingKey.INGEST_CRON, ""),
                         zone(SettingKey.TIMEZONE), integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
-                        Path.of(required(SettingKey.TEMPLATES_DIR, ""))),
+                        Path.of(required(SettingKey.TEMPLATES_DIR, "")), timeOfDay(SettingKey.DELIVERY_TIME)),
                 new Settings.Sources(sources(), httpUrl(SettingKey.HF_API_URL), httpUrl(SettingKey.ARXIV_API_URL),
                         required(SettingKey.ARXIV_QUERY, ""), integer(SettingKey.ARXIV_MAX_RESULTS, 1, 2000),
                         Duration.ofSeconds(integer(SettingKey.FETCH_TIMEOUT_SECONDS, 1, 600)),
@@ -226,6 +226,18 @@ public final class SettingsLoader {
             return Settings.SmtpSecurity.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key.envName(), value(key), "one of starttls, tls, none");
+        }
+    }
+
+    private java.time.LocalTime timeOfDay(SettingKey key) {
+        String value = text(key);
+        if (!value.matches("\\d{2}:\\d{2}")) {
+            throw new ConfigException(key.envName(), value, "a time of day HH:MM such as 07:00");
+        }
+        try {
+            return java.time.LocalTime.parse(value);
+        } catch (DateTimeException e) {
+            throw new ConfigException(key.envName(), value, "a time of day HH:MM such as 07:00");
         }
     }
 

@@ -86,7 +86,7 @@ public final class DeliveryLedger {
      * starts sending at once instead of first writing a row for everyone. Ordered by
      * {@code s.status, s.id}, rows come in the order of the {@code (status, id)} index, so a limit
      * stops the scan early instead of sorting. Parameters: the edition's date, its weekday, the
-     * edition id.
+     * edition id; then those of the {@link DueZones} condition that follows it.
      */
     private static final String DUE_WITHOUT_ROW = """
             s.status = 'active'
@@ -97,19 +97,19 @@ public final class DeliveryLedger {
     /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
     private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
 
-    private static int bindDue(PreparedStatement ps, int i, Edition edition) throws SQLException {
+    private static int bindDue(PreparedStatement ps, int i, Edition edition, DueZones zones) throws SQLException {
         setDate(ps, i++, edition.date());
         ps.setString(i++, edition.date().getDayOfWeek().name());
         ps.setLong(i++, edition.id());
-        return i;
+        return zones.bind(ps, i);
     }
 
     /** How many subscribers are due the edition and have no row in it yet. */
-    private int notQueued(Edition edition) {
+    private int notQueued(Edition edition, DueZones zones) {
         return database.withConnection(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(
-                    "select count(*) from subscribers s where " + DUE_WITHOUT_ROW)) {
-                bindDue(ps, 1, edition);
+                    "select count(*) from subscribers s where " + DUE_WITHOUT_ROW + zones.sql())) {
+                bindDue(ps, 1, edition, zones);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
@@ -127,7 +127,7 @@ public final class DeliveryLedger {
      * due it who have no row yet ({@code defaultSize} for those who chose no size), and how many
      * of those there are. One pass over each table.
      */
-    Outstanding outstanding(Edition edition, int defaultSize) {
+    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones) {
         return database.withConnection(connection -> {
             SortedSet<Variant> variants = new TreeSet<>(Comparator.comparing(Variant::selection)
                     .thenComparingInt(Variant::size));
@@ -143,8 +143,8 @@ public final class DeliveryLedger {
             }
             int notQueued = 0;
             try (PreparedStatement ps = connection.prepareStatement("select " + SELECTION + ", s.digest_size, count(*)"
-                    + " from subscribers s where " + DUE_WITHOUT_ROW + " group by s.frequency, s.digest_size")) {
-                bindDue(ps, 1, edition);
+                    + " from subscribers s where " + DUE_WITHOUT_ROW + zones.sql() + " group by s.frequency, s.digest_size")) {
+                bindDue(ps, 1, edition, zones);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int size = rs.getInt(2);
@@ -198,10 +198,11 @@ public final class DeliveryLedger {
      * @param retryDeferredNow take rows deferred before this run started whatever their next
      *                         attempt time (an operator's {@code send}); rows deferred during the
      *                         run wait for their time
+     * @param zones            the readers this round may make rows for, by time zone
      */
     Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                boolean retryDeferredNow, Instant runStartedAt) {
-        return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt);
+                boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
+        return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt, zones);
     }
 
     /**
@@ -218,13 +219,15 @@ public final class DeliveryLedger {
         private final String messageIdSuffix;
         private final boolean retryDeferredNow;
         private final Instant runStartedAt;
+        private final DueZones zones;
         /** Rows were made for every due subscriber up to this id, or they had one already. */
         private long passedSubscriber;
         /** No due subscriber above {@link #passedSubscriber} was left without a row at the last look. */
         private boolean everyoneHasARow;
 
         private Round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                      boolean retryDeferredNow, Instant runStartedAt) {
+                      boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
+            this.zones = zones;
             this.edition = edition;
             this.senderId = senderId;
             this.defaultSize = defaultSize;
@@ -362,7 +365,7 @@ public final class DeliveryLedger {
                     , coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>',
                         1, ?, ?, ?
                     from subscribers s
-                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + " order by s.status, s.id limit ?")) {
+                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + zones.sql() + " order by s.status, s.id limit ?")) {
                 int i = 1;
                 insert.setLong(i++, edition.id());
                 insert.setInt(i++, defaultSize);
@@ -372,7 +375,7 @@ public final class DeliveryLedger {
                 setInstant(insert, i++, now);
                 setInstant(insert, i++, now);
                 insert.setLong(i++, passedSubscriber);
-                i = bindDue(insert, i, edition);
+                i = bindDue(insert, i, edition, zones);
                 insert.setInt(i, wanted);
                 made = insert.executeUpdate();
             }
@@ -620,9 +623,14 @@ public final class DeliveryLedger {
      * it who have no row yet count as queued: the next run makes their rows and sends them.
      */
     public Map<State, Integer> progress(Edition edition) {
+        return progress(edition, DueZones.EVERYONE);
+    }
+
+    /** As {@link #progress(Edition)}, counting only the readers {@code zones} lets the edition reach now. */
+    Map<State, Integer> progress(Edition edition, DueZones zones) {
         Map<State, Integer> counts = rowCounts(edition.id());
         if (edition.status() == Edition.Status.SENDING) {
-            counts.merge(State.QUEUED, notQueued(edition), Integer::sum);
+            counts.merge(State.QUEUED, notQueued(edition, zones), Integer::sum);
         }
         return counts;
     }

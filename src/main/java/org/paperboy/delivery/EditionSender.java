@@ -141,13 +141,18 @@ public final class EditionSender {
      * @throws NothingToSendException when there are no papers to send
      */
     public SendReport send(LocalDate date, SendMode mode, ProgressListener progress) {
+        return send(date, mode, progress, Reach.EVERYONE);
+    }
+
+    /** As {@link #send(LocalDate, SendMode, ProgressListener)}, to the readers {@code reach} lets it reach now. */
+    SendReport send(LocalDate date, SendMode mode, ProgressListener progress, Reach reach) {
         long startNanos = System.nanoTime();
         Instant runStartedAt = clock.instant();
         // marks a stopped sender left behind become sent before anything could be claimed again
         ledger.foldSent();
         recoverJournals("");
         Edition edition = edition(date);
-        DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size());
+        DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
         EditionComposer.Prepared prepared;
         try {
             prepared = composer.prepare(edition, outstanding.variants());
@@ -160,13 +165,14 @@ public final class EditionSender {
             editions.markSending(edition.id());
             edition = edition.sending();
         }
-        Instant cutoff = edition.startedAt().plus(sending.retryCutoff());
+        // an edition reaches later time zones for up to a day after it started: the cut-off counts from the last morning
+        Instant cutoff = reach.latestStart(edition.startedAt()).plus(sending.retryCutoff());
         if (clock.instant().isAfter(cutoff)) {
             int failed = ledger.failStale(edition.id(), "not sent: the edition is older than the retry cut-off ("
                     + sending.retryCutoff().toHours() + "h)");
             // too late for anyone without a row too: the edition is over
             Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
-            finishIfDone(edition, state);
+            finishIfDone(edition, state, reach);
             return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
         }
@@ -175,12 +181,12 @@ public final class EditionSender {
         log.info("event=edition_send_started date={} edition={} to_send={} mode={}", date, edition.id(),
                 before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
                         + before.get(DeliveryLedger.State.SENDING), mode);
-        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
+        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress, reach);
         String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
-                : ledger.progress(edition);
-        finishIfDone(edition, state);
+                : ledger.progress(edition, reach.zones());
+        finishIfDone(edition, state, reach);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
                 run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
         log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
@@ -189,25 +195,11 @@ public final class EditionSender {
         return report;
     }
 
-    /**
-     * Retries what is due in every edition still being sent (the scheduler's job): deferred rows
-     * whose time came, claims a stopped sender left, and subscribers who have no row yet.
-     */
-    public List<SendReport> retryDue() {
-        List<SendReport> reports = new ArrayList<>();
-        for (Edition edition : editions.list(30)) {
-            if (edition.status() == Edition.Status.SENDING) {
-                reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
-            }
-        }
-        return reports;
-    }
-
-    /** Marks the edition sent when {@code state} has nothing left to send. */
-    private void finishIfDone(Edition edition, Map<DeliveryLedger.State, Integer> state) {
+    /** Marks the edition sent when {@code state} has nothing left to send and no reader's morning of it is still ahead. */
+    private void finishIfDone(Edition edition, Map<DeliveryLedger.State, Integer> state, Reach reach) {
         int open = state.get(DeliveryLedger.State.QUEUED) + state.get(DeliveryLedger.State.DEFERRED)
                 + state.get(DeliveryLedger.State.SENDING);
-        if (open == 0) {
+        if (open == 0 && !reach.morningsAhead()) {
             editions.markSent(edition.id());
         }
     }
@@ -223,6 +215,7 @@ public final class EditionSender {
         private final Instant startedAt;
         private final Instant cutoff;
         private final ProgressListener progress;
+        private final Reach reach;
         private final String senderId = senderId();
         /** Whole claimed batches go to the workers: one hand-off per batch, not per message. */
         private final BlockingQueue<List<DeliveryLedger.Claim>> queue;
@@ -243,7 +236,8 @@ public final class EditionSender {
         private final DeliveryLedger.Round round;
 
         Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
-            ProgressListener progress) {
+            ProgressListener progress, Reach reach) {
+            this.reach = reach;
             this.prepared = prepared;
             this.mode = mode;
             this.startedAt = startedAt;
@@ -251,7 +245,7 @@ public final class EditionSender {
             this.progress = progress;
             this.queue = new ArrayBlockingQueue<>(sending.connections());
             this.round = ledger.round(prepared.edition(), senderId, digest.size(), messageIdSuffix(prepared.edition()),
-                    mode == SendMode.MANUAL, startedAt);
+                    mode == SendMode.MANUAL, startedAt, reach.zones());
         }
 
         /** Runs until nothing is left to claim or the run has to stop; {@code total} is for progress reports. */
@@ -474,7 +468,7 @@ public final class EditionSender {
             List<Duration> backoff = sending.retryBackoff();
             Duration wait = backoff.get(Math.min(claim.attempts(), backoff.size()) - 1);
             Instant next = clock.instant().plus(wait);
-            if (next.isAfter(cutoff)) {
+            if (next.isAfter(cutoff) || next.isAfter(reach.deadline(claim.subscriberId()))) {
                 ledger.markFailed(claim.deliveryId(), "gave up at the retry cut-off; last reply: " + result.reply());
                 failed.incrementAndGet();
             } else {

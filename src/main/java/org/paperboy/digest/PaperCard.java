@@ -16,14 +16,19 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
                         double score) {
 
     static final int SUMMARY_LIMIT = 600;
+    /** With a TL;DR above it, the abstract has less to say. */
+    static final int SHORT_SUMMARY_LIMIT = 300;
+    /** A TL;DR is one line. */
+    static final int TLDR_LIMIT = 200;
     static final int MAX_AUTHORS_SHOWN = 3;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
     public static PaperCard of(RankedPaper ranked) {
         Paper p = ranked.paper();
+        String tldr = p.aiSummary() == null || p.aiSummary().isBlank() ? null : cutAtWord(p.aiSummary(), TLDR_LIMIT);
         return new PaperCard(ranked.rank(), p.title(), pageUrl(p), shortAuthors(p.authors()),
                 p.publishedAt() == null ? null : DATE.format(p.publishedAt().atZone(ZoneOffset.UTC)),
-                ranked.reason(), cutAtWord(p.summary(), SUMMARY_LIMIT), blankToNull(p.aiSummary()),
+                ranked.reason(), cutAtWord(p.summary(), tldr == null ? SUMMARY_LIMIT : SHORT_SUMMARY_LIMIT), tldr,
                 p.pdfUrl(), p.codeUrl(), p.keywords(), ranked.score());
     }
 
@@ -61,7 +66,4 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
         return head + "…";
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
 }

@@ -20,7 +20,7 @@ import org.xml.sax.SAXParseException;
 
 /**
  * Reads an arXiv API Atom feed. arXiv lists are search results, not trending lists, so the
- * papers carry no rank and no featured time: they trend from when Paperboy first saw them.
+ * papers carry no rank and no featured time: the ranker orders them by publication date, without a trend.
  */
 final class ArxivAtomParser implements PaperParser {
 

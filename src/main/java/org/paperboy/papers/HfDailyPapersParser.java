@@ -78,11 +78,9 @@ final class HfDailyPapersParser implements PaperParser {
         for (JsonNode keyword : paper.path("ai_keywords")) {
             keywords.add(keyword.asText());
         }
-        // When the paper was put on the daily list; the item's own date is the one the page shows.
-        Instant featuredAt = PaperFields.instant(text(item, "publishedAt"), "publishedAt");
-        if (featuredAt == null) {
-            featuredAt = PaperFields.instant(text(paper, "submittedOnDailyAt"), "paper.submittedOnDailyAt");
-        }
+        // A paper trends from the moment it was put on the daily page; the item's publishedAt and
+        // paper.publishedAt are publication dates that can be weeks older. Without it, Paperboy's first sight counts.
+        Instant featuredAt = PaperFields.instant(text(paper, "submittedOnDailyAt"), "paper.submittedOnDailyAt");
         return new Paper(null, id,
                 PaperFields.title(text(paper, "title")),
                 PaperFields.summary(text(paper, "summary")),

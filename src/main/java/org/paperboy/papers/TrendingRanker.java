@@ -19,7 +19,10 @@ import org.paperboy.config.Settings;
  * </pre>
  *
  * Only papers that started trending within the window take part. Ties are broken by
- * upvotes, then stars, then external id, so the same data always gives the same order.
+ * recency (publication date, newest first), then upvotes, then stars, then external id, so the
+ * same data always gives the same order. Papers without any trend signal (the arXiv API gives
+ * no upvotes, stars, rank or listing time) all score 0: they come after the trending ones,
+ * newest first, and their reason says when they were published rather than claim a trend.
  */
 public final class TrendingRanker {
 
@@ -55,6 +58,7 @@ public final class TrendingRanker {
             scored.add(new Scored(paper, score(paper, now)));
         }
         scored.sort(Comparator.comparingDouble(Scored::score).reversed()
+                .thenComparing(s -> recency(s.paper()), Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(s -> s.paper().upvotes(), Comparator.reverseOrder())
                 .thenComparing(s -> s.paper().githubStars(), Comparator.reverseOrder())
                 .thenComparing(s -> s.paper().externalId()));
@@ -81,8 +85,23 @@ public final class TrendingRanker {
         return Duration.between(since, now).toMinutes() / 60.0;
     }
 
-    /** "Why it is trending": the signals behind the score, in words. */
+    /** When a paper appeared: its publication date, or when it started trending if unknown. */
+    private static Instant recency(Paper paper) {
+        return paper.publishedAt() != null ? paper.publishedAt() : paper.trendingSince();
+    }
+
+    /** Whether a source said anything about the paper's popularity (the arXiv API does not). */
+    static boolean hasTrendSignal(Paper paper) {
+        return paper.upvotes() > 0 || paper.githubStars() > 0 || paper.sourceRank() != null || paper.featuredAt() != null;
+    }
+
+    /** "Why it is trending": the signals behind the score, in words; for a paper without any, when it was published. */
     static String reason(Paper paper, Instant now) {
+        if (!hasTrendSignal(paper)) {
+            Instant published = paper.publishedAt();
+            return "new on " + sourceName(paper.source()) + (published == null || published.isAfter(now) ? ""
+                    : ", published " + age(Duration.between(published, now)) + " ago");
+        }
         List<String> parts = new ArrayList<>();
         if (paper.upvotes() > 0) {
             parts.add(paper.upvotes() + (paper.upvotes() == 1 ? " upvote" : " upvotes"));

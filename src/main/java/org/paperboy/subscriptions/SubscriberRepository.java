@@ -30,7 +30,7 @@ public final class SubscriberRepository {
     private static final String COLUMNS = """
             id, email, status, digest_size, frequency, weekly_day, paused_until, topics, created_at,
             consent_at, consent_ip, consent_user_agent, consent_source, confirmed_at, confirmed_ip,
-            unsubscribed_at""";
+            unsubscribed_at, timezone""";
 
     private final Database database;
     private final Clock clock;
@@ -165,7 +165,7 @@ public final class SubscriberRepository {
         Instant now = clock.instant();
         return update("""
                 update subscribers set digest_size = ?, frequency = ?, weekly_day = ?, paused_until = ?, topics = ?,
-                    updated_at = ?
+                    updated_at = ?, timezone = ?
                 where id = ?""", ps -> {
             setInteger(ps, 1, preferences.digestSize());
             ps.setString(2, preferences.frequency().dbValue());
@@ -173,7 +173,8 @@ public final class SubscriberRepository {
             setDate(ps, 4, preferences.pausedUntil());
             ps.setString(5, String.join(",", preferences.topics()));
             setInstant(ps, 6, now);
-            ps.setLong(7, id);
+            ps.setString(7, preferences.timezone() == null ? null : preferences.timezone().getId());
+            ps.setLong(8, id);
         }) > 0;
     }
 
@@ -264,12 +265,40 @@ public final class SubscriberRepository {
                 Frequency.fromDb(rs.getString("frequency")),
                 weeklyDay == null ? null : DayOfWeek.valueOf(weeklyDay),
                 getDate(rs, "paused_until"),
-                topics == null || topics.isEmpty() ? List.of() : Arrays.asList(topics.split(",")));
+                topics == null || topics.isEmpty() ? List.of() : Arrays.asList(topics.split(",")),
+                zone(rs.getString("timezone")));
         Subscriber.Consent consent = new Subscriber.Consent(
                 getInstant(rs, "consent_at"), rs.getString("consent_ip"), rs.getString("consent_user_agent"),
                 rs.getString("consent_source"), getInstant(rs, "confirmed_at"), rs.getString("confirmed_ip"));
         return new Subscriber(rs.getLong("id"), rs.getString("email"), SubscriberStatus.fromDb(rs.getString("status")),
                 preferences, consent, getInstant(rs, "created_at"), getInstant(rs, "unsubscribed_at"));
+    }
+
+    /** The time zones active subscribers chose (those without one follow the newsletter's). */
+    public java.util.Set<java.time.ZoneId> zonesInUse() {
+        return database.withConnection(connection -> {
+            java.util.Set<java.time.ZoneId> zones = new java.util.HashSet<>();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "select distinct timezone from subscribers where status = 'active' and timezone is not null");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.time.ZoneId zone = zone(rs.getString(1));
+                    if (zone != null) {
+                        zones.add(zone);
+                    }
+                }
+            }
+            return zones;
+        });
+    }
+
+    /** A stored zone; one the JDK no longer knows (a tzdata update) falls back to the newsletter's. */
+    private static java.time.ZoneId zone(String stored) {
+        try {
+            return stored == null ? null : java.time.ZoneId.of(stored);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
     }
 
     @FunctionalInterface

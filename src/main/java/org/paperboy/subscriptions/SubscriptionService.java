@@ -166,6 +166,12 @@ public final class SubscriptionService {
      */
     public Subscriber addByOperator(EmailAddress email, SubscriberStatus status, List<String> topics,
                                     Subscriber.Consent consent) {
+        return addByOperator(email, status, Preferences.DEFAULT.withTopics(topics), consent);
+    }
+
+    /** As {@link #addByOperator(EmailAddress, SubscriberStatus, List, Subscriber.Consent)}, with any preferences. */
+    public Subscriber addByOperator(EmailAddress email, SubscriberStatus status, Preferences preferences,
+                                    Subscriber.Consent consent) {
         if (isErased(email)) {
             throw new SubscriptionRefusedException(SubscriptionRefusedException.Reason.ERASED, email
                     + " was erased on request and cannot be added again by an operator;"
@@ -174,8 +180,8 @@ public final class SubscriptionService {
         Subscriber added = subscribers.addIfAbsent(email, status, consent).orElseThrow(() ->
                 new SubscriptionRefusedException(SubscriptionRefusedException.Reason.ALREADY_ON_LIST,
                         email + " is already on the list"));
-        if (!topics.isEmpty()) {
-            added = savePreferences(added, new Preferences(null, Frequency.DAILY, null, null, topics));
+        if (!preferences.equals(Preferences.DEFAULT)) {
+            added = savePreferences(added, preferences);
         }
         if (status == SubscriberStatus.PENDING) {
             sendOnce(added, true);

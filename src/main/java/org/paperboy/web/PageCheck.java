@@ -90,11 +90,14 @@ public final class PageCheck {
         preferences.put("statusText", "active");
         preferences.put("action", base + "/preferences?token=t");
         preferences.put("csrf", "csrf");
-        preferences.put("form", new SubscriptionPages.PreferencesForm("10", "weekly", "MONDAY", "", "robotics"));
+        preferences.put("form", new SubscriptionPages.PreferencesForm("10", "weekly", "MONDAY", "", "robotics",
+                "Asia/Kolkata"));
         preferences.put("errors", Map.of("digest_size", "Choose 5 to 25."));
         preferences.put("saved", true);
         preferences.put("summary", Map.of("papers", "10", "frequency", "weekly, on Mondays", "paused", "not paused",
-                "topics", "robotics"));
+                "topics", "robotics", "timezone", "Asia/Kolkata"));
+        preferences.put("zones", org.paperboy.subscriptions.TimeZones.choices());
+        preferences.put("newsletterZone", settings.digest().timezone().getId());
         preferences.put("defaultSize", settings.digest().size() + " papers");
         preferences.put("sizes", IntStream.rangeClosed(Preferences.MIN_SIZE, Preferences.MAX_SIZE).boxed().toList());
         preferences.put("days", days);

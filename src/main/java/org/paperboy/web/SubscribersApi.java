@@ -21,6 +21,7 @@ import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.subscriptions.SubscriptionRefusedException;
 import org.paperboy.subscriptions.SubscriptionService;
+import org.paperboy.subscriptions.TimeZones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,13 @@ final class SubscribersApi {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, e.getMessage(), "topics");
         }
+        Preferences preferences;
+        try {
+            preferences = Preferences.DEFAULT.withTopics(parsedTopics)
+                    .withTimezone(TimeZones.parse(text(body, "timezone", false)));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage(), "timezone");
+        }
         String source = text(body, "source", false);
         if (source != null && source.length() > 64) {
             throw new ApiError(400, "source can be at most 64 characters", "source");
@@ -107,7 +115,7 @@ final class SubscribersApi {
         Subscriber.Consent consent = new Subscriber.Consent(now, null, null, source == null ? "api" : source,
                 status == SubscriberStatus.ACTIVE ? now : null, null);
         try {
-            Subscriber added = service.addByOperator(email, status, parsedTopics, consent);
+            Subscriber added = service.addByOperator(email, status, preferences, consent);
             log.info("event=subscriber_added_by_api id={} status={}", added.id(), status.dbValue());
             Json.send(ctx, 201, subscriberJson(added));
         } catch (SubscriptionRefusedException e) {
@@ -149,6 +157,7 @@ final class SubscribersApi {
         prefs.put("weeklyDay", p.weeklyDay() == null ? null : p.weeklyDay().name().toLowerCase(Locale.ROOT));
         prefs.put("pausedUntil", p.pausedUntil() == null ? null : p.pausedUntil().toString());
         prefs.put("topics", p.topics());
+        prefs.put("timezone", p.timezone() == null ? null : p.timezone().getId());
         json.put("preferences", prefs);
         json.put("createdAt", text(s.createdAt()));
         json.put("confirmedAt", text(s.consent().confirmedAt()));

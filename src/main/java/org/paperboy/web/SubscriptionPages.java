@@ -27,6 +27,7 @@ import org.paperboy.subscriptions.InvalidEmailException;
 import org.paperboy.subscriptions.LinkCheck;
 import org.paperboy.subscriptions.LinkPurpose;
 import org.paperboy.subscriptions.Preferences;
+import org.paperboy.subscriptions.TimeZones;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberLinks;
 import org.paperboy.subscriptions.SubscriberStatus;
@@ -242,6 +243,8 @@ final class SubscriptionPages {
             days.add(Map.of("value", d.name(), "label", d.getDisplayName(TextStyle.FULL, Locale.ENGLISH)));
         }
         vars.put("days", days);
+        vars.put("zones", TimeZones.choices());
+        vars.put("newsletterZone", zone.getId());
         vars.put("unsubscribeUrl", links.unsubscribeUrl(subscriber.id()));
         pages.render(ctx, status, "preferences.html", vars);
     }
@@ -252,7 +255,8 @@ final class SubscriptionPages {
                 "frequency", p.frequency() == Frequency.DAILY ? "daily"
                         : "weekly, on " + p.weeklyDay().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + "s",
                 "paused", p.pausedUntil() == null ? "not paused" : p.pausedUntil().toString(),
-                "topics", p.topics().isEmpty() ? "none" : String.join(", ", p.topics()));
+                "topics", p.topics().isEmpty() ? "none" : String.join(", ", p.topics()),
+                "timezone", p.timezone() == null ? "the newsletter's (" + zone.getId() + ")" : p.timezone().getId());
     }
 
     /** The subscriber a valid link names; a link that fails is charged to the client's budget of failures. */
@@ -304,18 +308,21 @@ final class SubscriptionPages {
     }
 
     /** The preferences form as typed: strings, so a rejected form is shown back as it was. */
-    public record PreferencesForm(String size, String frequency, String weeklyDay, String pausedUntil, String topics) {
+    public record PreferencesForm(String size, String frequency, String weeklyDay, String pausedUntil, String topics,
+                                  String timezone) {
 
         static PreferencesForm of(Preferences p) {
             return new PreferencesForm(p.digestSize() == null ? "" : p.digestSize().toString(), p.frequency().dbValue(),
                     p.weeklyDay() == null ? DayOfWeek.MONDAY.name() : p.weeklyDay().name(),
-                    p.pausedUntil() == null ? "" : p.pausedUntil().toString(), String.join(", ", p.topics()));
+                    p.pausedUntil() == null ? "" : p.pausedUntil().toString(), String.join(", ", p.topics()),
+                    p.timezone() == null ? "" : p.timezone().getId());
         }
 
         static PreferencesForm from(Map<String, List<String>> fields) {
             return new PreferencesForm(printable(value(fields, "digest_size")).strip(),
                     printable(value(fields, "frequency")).strip(), printable(value(fields, "weekly_day")).strip(),
-                    printable(value(fields, "paused_until")).strip(), printable(value(fields, "topics")));
+                    printable(value(fields, "paused_until")).strip(), printable(value(fields, "topics")),
+                    printable(value(fields, "timezone")).strip());
         }
 
         /** The preferences, or null with {@code errors} filled in per field. */
@@ -367,7 +374,13 @@ final class SubscriptionPages {
             } catch (IllegalArgumentException e) {
                 errors.put("topics", e.getMessage());
             }
-            return errors.isEmpty() ? new Preferences(digestSize, freq, day, paused, topicList) : null;
+            java.time.ZoneId zone = null;
+            try {
+                zone = TimeZones.parse(timezone);
+            } catch (IllegalArgumentException e) {
+                errors.put("timezone", "Choose a time zone from the list.");
+            }
+            return errors.isEmpty() ? new Preferences(digestSize, freq, day, paused, topicList, zone) : null;
         }
     }
 }

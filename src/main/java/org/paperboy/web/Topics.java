@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Parses the comma-separated topics a subscriber types. */
-final class Topics {
+public final class Topics {
 
     static final int MAX_TOPICS = 10;
     static final int MAX_LENGTH = 40;
@@ -22,7 +22,7 @@ final class Topics {
      *
      * @throws IllegalArgumentException with a message for the user
      */
-    static List<String> parse(String input) {
+    public static List<String> parse(String input) {
         if (input == null || input.isBlank()) {
             return List.of();
         }

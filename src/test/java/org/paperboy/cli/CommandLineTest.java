@@ -163,6 +163,22 @@ class CommandLineTest {
     }
 
     @Test
+    void subscribersAddTakesTopicsAndATimeZoneAndABadZoneAddsNobody() throws Exception {
+        CliProcess.Result bad = paperboy(env(), "subscribers", "add", "ada@example.org", "--timezone", "Mars/Olympus_Mons");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown time zone 'Mars/Olympus_Mons'", "Nothing was added");
+
+        CliProcess.Result added = paperboy(env(), "subscribers", "add", "ada@example.org", "alan@example.org",
+                "--confirmed", "--topics", "robot manipulation,diffusion", "--timezone", "Asia/Kolkata");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+
+        List<String> exported = paperboy(env(), "subscribers", "export").out().lines().toList();
+        assertThat(exported).hasSize(3);
+        assertThat(exported.get(1)).startsWith("ada@example.org,active,daily,,,,robot manipulation;diffusion,Asia/Kolkata,");
+        assertThat(exported.get(2)).startsWith("alan@example.org,active,daily,,,,robot manipulation;diffusion,Asia/Kolkata,");
+    }
+
+    @Test
     void importRankSubscribeSendAndReport() throws Exception {
         Path jsonl = workDir.resolve("papers.jsonl");
         Files.writeString(jsonl, """

@@ -115,10 +115,10 @@ class DeliveryFailuresTest {
 
         // the greylisting ends; the scheduler's retry waits for the backoff (5 minutes by default)
         server.replyToRecipient(rcpt -> rcpt.startsWith("gone") ? "550 5.1.1 No such user here" : "250 2.1.5 Ok");
-        List<SendReport> early = paperboy.sender().retryDue();
+        List<SendReport> early = paperboy.morningDelivery().sendDue();
         assertThat(early).allSatisfy(r -> assertThat(r.sentNow()).isZero());
         clock.advance(Duration.ofMinutes(6));
-        List<SendReport> retried = paperboy.sender().retryDue();
+        List<SendReport> retried = paperboy.morningDelivery().sendDue();
 
         assertThat(retried).hasSize(1);
         assertThat(retried.get(0).sentNow()).isEqualTo(2);

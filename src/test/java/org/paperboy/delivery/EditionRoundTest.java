@@ -90,7 +90,7 @@ class EditionRoundTest {
         }
 
         try (Paperboy second = Paperboy.open(settings.build(), clock)) {
-            List<SendReport> retried = second.sender().retryDue();
+            List<SendReport> retried = second.morningDelivery().sendDue();
 
             assertThat(retried).hasSize(1);
             Edition edition = second.editions().find(DATE).orElseThrow();
@@ -119,7 +119,7 @@ class EditionRoundTest {
             SendReport first = paperboy.sender().send(DATE, SendMode.MANUAL, ProgressListener.NONE);
             assertThat(first.sentNow()).isEqualTo(1);
 
-            List<SendReport> retried = paperboy.sender().retryDue();
+            List<SendReport> retried = paperboy.morningDelivery().sendDue();
 
             assertThat(retried).isEmpty();
             assertThat(greenMail.getReceivedMessages()).hasSize(1);

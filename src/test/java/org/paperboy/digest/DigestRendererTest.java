@@ -91,6 +91,32 @@ class DigestRendererTest {
     }
 
     @Test
+    void anAiSummaryIsAOneLineTldrAboveAShorterAbstract() {
+        Paper base = SamplePapers.paper("2611.00042", "Summarised paper", 3, 0, 1, NOW);
+        String abstractText = "Sentence of the abstract. ".repeat(40).strip();
+        Paper summarised = new Paper(null, base.externalId(), base.title(), abstractText,
+                "Ternary weights\n match full precision\tat a fraction of the cost.", base.authors(), base.keywords(),
+                base.pageUrl(), base.pdfUrl(), null, base.category(), base.publishedAt(), base.featuredAt(),
+                base.upvotes(), base.githubStars(), base.source(), base.sourceRank(), base.firstSeenAt());
+        Paper plain = SamplePapers.paper("2611.00043", "Plain paper", 2, 0, 2, NOW);
+
+        RenderedDigest digest = renderer().render(DATE, ranked(List.of(summarised, plain)), reader());
+
+        String tldr = "TL;DR: Ternary weights match full precision at a fraction of the cost.";
+        List<String> lines = digest.text().lines().toList();
+        int at = lines.indexOf("   " + tldr);
+        assertThat(at).as("the TL;DR line in the text part").isPositive();
+        assertThat(lines.get(at + 1)).startsWith("   Sentence of the abstract.").endsWith("…")
+                .hasSizeLessThanOrEqualTo(3 + PaperCard.SHORT_SUMMARY_LIMIT);
+        assertThat(digest.text()).containsOnlyOnce("TL;DR:");
+        String html = digest.html();
+        assertThat(html).contains("<strong>TL;DR:</strong> <span>Ternary weights match full precision at a fraction of the cost.</span>");
+        assertThat(html.indexOf("TL;DR:")).isLessThan(html.indexOf("Sentence of the abstract."));
+        assertThat(html).containsOnlyOnce("TL;DR:");
+        assertThat(PaperCard.of(ranked(List.of(plain)).get(0)).summary()).isEqualTo(plain.summary());
+    }
+
+    @Test
     void abstractIsCutAtAWordBoundary() {
         String cut = PaperCard.cutAtWord("alpha beta gamma delta epsilon", 17);
 

@@ -48,7 +48,7 @@ class HfJsonImportTest extends ImportTestBase {
     }
 
     @Test
-    void featuredTimeFallsBackToWhenThePaperWasSubmittedToTheDailyList() {
+    void featuredTimeIsWhenThePaperWasSubmittedToTheDailyList() {
         importer.importFiles(List.of(fixture("hf-daily-papers.json")), PaperFormat.HF_JSON);
 
         Paper spin = stored("2401.01335");
@@ -56,6 +56,23 @@ class HfJsonImportTest extends ImportTestBase {
         assertThat(spin.keywords()).isEmpty();
         assertThat(spin.aiSummary()).isNull();
         assertThat(stored("2401.04088").codeUrl()).isNull();
+    }
+
+    @Test
+    void aPaperTrendsFromWhenItWasListedOnTheDailyPageNotFromItsPublicationDates() {
+        // three different dates: the arXiv submission (paper.publishedAt), the item's publishedAt, and the
+        // moment the paper was put on the daily page (paper.submittedOnDailyAt), four weeks after the first
+        importer.importFiles(List.of(fixture("hf-daily-papers-dates.json")), PaperFormat.HF_JSON);
+
+        Paper bitnet = stored("2402.17764");
+        assertThat(bitnet.featuredAt()).isEqualTo(Instant.parse("2024-02-28T01:25:43.134Z"));
+        assertThat(bitnet.trendingSince()).isEqualTo(Instant.parse("2024-02-28T01:25:43.134Z"));
+        assertThat(bitnet.publishedAt()).isEqualTo(Instant.parse("2024-02-01T18:56:20Z"));
+        Instant threeHoursLater = Instant.parse("2024-02-28T04:30:00Z");
+        List<RankedPaper> ranking = new TrendingRanker(new org.paperboy.config.Settings.Ranking(1.5, 7, 1.0, 2.0, 50.0),
+                java.time.Clock.fixed(threeHoursLater, java.time.ZoneOffset.UTC)).rank(List.of(bitnet), 10);
+        assertThat(ranking).singleElement().extracting(RankedPaper::reason)
+                .isEqualTo("607 upvotes · #1 on Hugging Face daily papers · trending for 3 hours");
     }
 
     @Test

@@ -70,6 +70,30 @@ class TrendingRankerTest {
                 .containsExactly("2611.00001", "2611.00002");
     }
 
+    /** A paper from the arXiv API: no upvotes, stars, rank or listing time; Paperboy first saw it an hour ago. */
+    static Paper arxiv(String id, Duration sincePublished) {
+        return new Paper(null, id, "Paper " + id, "Abstract.", null, List.of("Ada Lovelace"), List.of(),
+                "https://arxiv.org/abs/" + id, "https://arxiv.org/pdf/" + id, null, "cs.LG",
+                NOW.minus(sincePublished), null, 0, 0, "arxiv", null, NOW.minus(Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void papersWithoutATrendSignalComeNewestFirstAfterTheTrendingOnesAndClaimNoTrend() {
+        Paper older = arxiv("2611.00001", Duration.ofDays(2));
+        Paper newest = arxiv("2611.00003", Duration.ofHours(5));
+        Paper middle = arxiv("2611.00002", Duration.ofDays(1));
+        Paper trending = paper("hf", 3, 0, null, Duration.ofHours(2));
+
+        List<RankedPaper> ranking = ranker.rank(List.of(older, trending, newest, middle), 10);
+
+        assertThat(ranking).extracting(r -> r.paper().externalId())
+                .containsExactly("hf", "2611.00003", "2611.00002", "2611.00001");
+        assertThat(ranking.subList(1, 4)).extracting(RankedPaper::reason)
+                .containsExactly("new on arXiv, published 5 hours ago", "new on arXiv, published 24 hours ago",
+                        "new on arXiv, published 2 days ago")
+                .allSatisfy(reason -> assertThat(reason).doesNotContain("trending"));
+    }
+
     @Test
     void theWeeklyRankingIgnoresAge() {
         TrendingRanker weekly = new TrendingRanker(WEIGHTS.weekly(), Clock.fixed(NOW, ZoneOffset.UTC));

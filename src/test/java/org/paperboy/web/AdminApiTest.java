@@ -98,6 +98,19 @@ class AdminApiTest extends WebTestBase {
     }
 
     @Test
+    void aSubscriberAddedWithATimeZoneKeepsIt() {
+        HttpResponse<String> created = web.api("POST", "/api/subscribers",
+                "{\"email\": \"ada@example.org\", \"timezone\": \"Pacific/Kiritimati\"}");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(json(created).get("preferences").get("timezone").asText()).isEqualTo("Pacific/Kiritimati");
+        assertThat(web.subscriber("ada@example.org").preferences().timezone())
+                .isEqualTo(java.time.ZoneId.of("Pacific/Kiritimati"));
+        JsonNode listed = json(web.api("GET", "/api/subscribers", null)).get("subscribers").get(0);
+        assertThat(listed.get("preferences").get("timezone").asText()).isEqualTo("Pacific/Kiritimati");
+    }
+
+    @Test
     void badInputIsA4xxJsonErrorNamingTheFieldAndStoresNothing() {
         web.add("taken@example.org", SubscriberStatus.ACTIVE);
         String before = web.snapshot();
@@ -109,6 +122,9 @@ class AdminApiTest extends WebTestBase {
                 {"{\"email\": 42}", 400, "email"},
                 {"{\"email\": \"ada@example.org\", \"status\": \"bounced\"}", 400, "status"},
                 {"{\"email\": \"ada@example.org\", \"topics\": \"robotics\"}", 400, "topics"},
+                {"{\"email\": \"ada@example.org\", \"timezone\": \"Mars/Olympus_Mons\"}", 400, "timezone"},
+                {"{\"email\": \"ada@example.org\", \"timezone\": \"+05:30\"}", 400, "timezone"},
+                {"{\"email\": \"ada@example.org\", \"timezone\": 5}", 400, "timezone"},
                 {"{\"email\": \"taken@example.org\"}", 409, "email"},
                 {"{\"email\": ", 400, null},
                 {"[1, 2]", 400, null},

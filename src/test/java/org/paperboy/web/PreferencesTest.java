@@ -93,6 +93,31 @@ class PreferencesTest {
     }
 
     @Test
+    void aTimeZoneIsChosenFromTheListAndAnUnknownOneSavesNothing() {
+        String page = web.get(url).body();
+        assertThat(page).contains("<label for=\"timezone\">", "<select id=\"timezone\" name=\"timezone\">",
+                "<option value=\"\" selected=\"selected\">The newsletter&#39;s (UTC)</option>",
+                "<option value=\"Asia/Kolkata\">Asia/Kolkata</option>",
+                "<option value=\"Pacific/Kiritimati\">Pacific/Kiritimati</option>");
+
+        HttpResponse<String> saved = save(csrf(page), "digest_size", "7", "timezone", "Asia/Kolkata");
+        assertThat(saved.statusCode()).isEqualTo(200);
+        assertThat(saved.body()).contains("<option value=\"Asia/Kolkata\" selected=\"selected\">Asia/Kolkata</option>");
+        assertThat(web.subscriber("ada@example.org").preferences().timezone()).isEqualTo(java.time.ZoneId.of("Asia/Kolkata"));
+
+        HttpResponse<String> refused = save(csrf(saved.body()), "digest_size", "9", "timezone", "Mars/Olympus_Mons");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("Nothing was saved", "Choose a time zone from the list.");
+        Preferences kept = web.subscriber("ada@example.org").preferences();
+        assertThat(kept.digestSize()).isEqualTo(7);
+        assertThat(kept.timezone()).isEqualTo(java.time.ZoneId.of("Asia/Kolkata"));
+
+        HttpResponse<String> back = save(csrf(refused.body()), "digest_size", "7", "timezone", "");
+        assertThat(back.statusCode()).isEqualTo(200);
+        assertThat(web.subscriber("ada@example.org").preferences().timezone()).isNull();
+    }
+
+    @Test
     void theDigestHonoursSizeWeeklyDayAndPause() {
         long weeklyOtherDay = web.add("monday@example.org", SubscriberStatus.ACTIVE).id();
         long paused = web.add("paused@example.org", SubscriberStatus.ACTIVE).id();
