@@ -67,6 +67,9 @@ public final class DeliveryLedger {
                    select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)
                  and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)))""";
 
+    /** A row still held by the sender bound to its one parameter: every update of a claimed row is fenced by it. */
+    private static final String HELD = "claimed_by = ? and state = 'sending'";
+
     /** The width of the {@code last_reply} and {@code delivery_sent.reply} columns. */
     private static final int REPLY_LENGTH = 1000;
 
@@ -424,56 +427,59 @@ public final class DeliveryLedger {
         });
     }
 
-    /**
-     * Rows this sender holds in the edition whose subscriber is no longer active (unsubscribed,
-     * bounced, suppressed since the row was claimed): their messages must not go out.
-     */
-    public Set<Long> claimedForInactive(long editionId, String senderId) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
-                    where d.edition_id = ? and d.state = 'sending' and d.claimed_by = ? and s.status <> 'active'""")) {
-                ps.setLong(1, editionId);
-                ps.setString(2, senderId);
-                Set<Long> ids = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-                return ids;
-            }
-        });
+    /** Checks, for {@code senderId}'s connections, that the rows they are about to send are still theirs. */
+    ClaimFence fence(String senderId) {
+        return new ClaimFence(database, senderId);
     }
 
-    /** Skips a claimed row whose subscriber left while it waited to be sent. */
-    public void markSkipped(long deliveryId, String reason) {
+    /** Skips a claimed row whose subscriber left while it waited to be sent; false if the row is no longer the sender's. */
+    public boolean markSkipped(long deliveryId, String senderId, String reason) {
         Instant now = clock.instant();
-        finish(deliveryId, "update deliveries set state = 'skipped', last_reply = ?, updated_at = ?, next_attempt_at = ?"
-                + " where id = ? and state = 'sending'", reason, now, null);
+        return finish(deliveryId, senderId, "update deliveries set state = 'skipped', last_reply = ?, updated_at = ?,"
+                + " next_attempt_at = ? where id = ? and " + HELD, reason, now, null);
     }
 
     /**
      * Records several rows as sent in one transaction (see {@link SentMarks}): a narrow row each in
-     * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger.
+     * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger. Only rows still
+     * claimed by {@code senderId} are marked: a sender that lost a row writes nothing over the
+     * result of the sender that took it over.
+     *
+     * @return how many of the marks were written
      */
-    void markSentAll(List<SentMarks.Mark> marks) {
+    int markSentAll(List<SentMarks.Mark> marks, String senderId) {
         if (marks.isEmpty()) {
-            return;
+            return 0;
         }
-        database.inTransaction(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "insert into delivery_sent (delivery_id, reply, sent_at) values (?, ?, ?)")) {
-                for (SentMarks.Mark mark : marks) {
-                    ps.setLong(1, mark.deliveryId());
-                    setText(ps, 2, mark.reply(), REPLY_LENGTH);
-                    setInstant(ps, 3, mark.at());
-                    ps.addBatch();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.inTransaction(connection -> {
+                    try (PreparedStatement ps = connection.prepareStatement("""
+                            insert into delivery_sent (delivery_id, reply, sent_at)
+                            select d.id, ?, ? from deliveries d
+                            where d.id = ? and d.claimed_by = ? and d.state = 'sending'
+                              and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)""")) {
+                        for (SentMarks.Mark mark : marks) {
+                            setText(ps, 1, mark.reply(), REPLY_LENGTH);
+                            setInstant(ps, 2, mark.at());
+                            ps.setLong(3, mark.deliveryId());
+                            ps.setString(4, senderId);
+                            ps.addBatch();
+                        }
+                        int written = 0;
+                        for (int count : ps.executeBatch()) {
+                            written += Math.max(0, count);
+                        }
+                        return written;
+                    }
+                });
+            } catch (StoreException e) {
+                // a row taken over and marked by its new sender at the same moment: the next look skips it
+                if (attempt >= 3 || !isUniqueViolation(e)) {
+                    throw e;
                 }
-                ps.executeBatch();
             }
-            return null;
-        });
+        }
     }
 
     /** Writes marks from a sent journal into their ledger rows, in one transaction; repeating it is harmless. */
@@ -570,16 +576,17 @@ public final class DeliveryLedger {
         }
     }
 
-    public void markDeferred(long deliveryId, String reply, Instant nextAttemptAt) {
-        finish(deliveryId,
-                "update deliveries set state = 'deferred', last_reply = ?, next_attempt_at = ?, updated_at = ? where id = ?",
-                reply, nextAttemptAt, clock.instant());
+    /** Defers a claimed row; false (nothing written) if the row is no longer {@code senderId}'s. */
+    public boolean markDeferred(long deliveryId, String senderId, String reply, Instant nextAttemptAt) {
+        return finish(deliveryId, senderId, "update deliveries set state = 'deferred', last_reply = ?, next_attempt_at = ?,"
+                + " updated_at = ? where id = ? and " + HELD, reply, nextAttemptAt, clock.instant());
     }
 
-    public void markFailed(long deliveryId, String reply) {
+    /** Fails a claimed row; false (nothing written) if the row is no longer {@code senderId}'s. */
+    public boolean markFailed(long deliveryId, String senderId, String reply) {
         Instant now = clock.instant();
-        finish(deliveryId, "update deliveries set state = 'failed', last_reply = ?, updated_at = ?, next_attempt_at = ?"
-                + " where id = ?", reply, now, null);
+        return finish(deliveryId, senderId, "update deliveries set state = 'failed', last_reply = ?, updated_at = ?,"
+                + " next_attempt_at = ? where id = ? and " + HELD, reply, now, null);
     }
 
     /** Gives rows claimed by {@code senderId} but never sent back to the queue (on a clean stop). */
@@ -681,14 +688,15 @@ public final class DeliveryLedger {
         });
     }
 
-    private void finish(long deliveryId, String sql, String reply, Instant a, Instant b) {
-        database.withConnection(connection -> {
+    private boolean finish(long deliveryId, String senderId, String sql, String reply, Instant a, Instant b) {
+        return database.withConnection(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 setText(ps, 1, reply, REPLY_LENGTH);
                 setInstant(ps, 2, a);
                 setInstant(ps, 3, b);
                 ps.setLong(4, deliveryId);
-                return ps.executeUpdate();
+                ps.setString(5, senderId);
+                return ps.executeUpdate() > 0;
             }
         });
     }

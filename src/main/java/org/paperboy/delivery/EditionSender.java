@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.MailTransport;
@@ -49,8 +47,6 @@ public final class EditionSender {
     static final int UNREACHABLE_AFTER = 3;
     /** How often the dispatcher moves "sent" marks into the ledger during a run. */
     static final long FOLD_EVERY_NANOS = 1_000_000_000L;
-    /** How stale the list of subscribers who left during the run may be before a message goes out. */
-    static final long LEFT_CHECK_NANOS = 250_000_000L;
 
     private final EditionPlanner planner;
     private final EditionRepository editions;
@@ -237,8 +233,7 @@ public final class EditionSender {
         private SentJournal journal;
         private SentMarks sentMarks;
         private boolean journalFailed;
-        private final AtomicLong leftCheckedAt = new AtomicLong();
-        private volatile Set<Long> leftDeliveries; // null until first read
+        private final ClaimFence fence = ledger.fence(senderId);
 
         private final DeliveryLedger.Round round;
 
@@ -265,7 +260,7 @@ public final class EditionSender {
                     log.warn("event=sent_journal_unavailable dir={} reason=\"{}\"", journalDirectory.get(), e.getMessage());
                 }
             }
-            sentMarks = new SentMarks(ledger, journal, clock);
+            sentMarks = new SentMarks(ledger, journal, clock, senderId);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat"));
             long beatMillis = Math.max(200, sending.claimTimeout().toMillis() / 3);
             heartbeat.scheduleAtFixedRate(() -> {
@@ -333,7 +328,7 @@ public final class EditionSender {
                 for (Thread worker : workers) {
                     joinQuietly(worker);
                 }
-                heartbeat.shutdownNow();
+                stopHeartbeat(heartbeat);
                 flushJournal();
                 if (journalFailed) {
                     // the ledger does not know all that was sent: the claims stay, and the journal
@@ -394,11 +389,12 @@ public final class EditionSender {
                     if (batch == POISON) {
                         return;
                     }
+                    ClaimFence.Check held = fence.check(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         if (stopping()) {
                             break; // the rest is released in bulk at the end
                         }
-                        deliver(transport, batch.get(i), i + 1 < batch.size() ? batch.get(i + 1) : null);
+                        deliver(transport, batch, i, held);
                     }
                 }
             } catch (InterruptedException e) {
@@ -409,16 +405,29 @@ public final class EditionSender {
             }
         }
 
-        /** Sends one claimed message; {@code next} (null: none) is the one this connection sends after it. */
-        private void deliver(MailTransport transport, DeliveryLedger.Claim claim, DeliveryLedger.Claim next)
+        /** Sends the claimed message at {@code index} of this connection's hand-off, if the row is still this sender's. */
+        private void deliver(MailTransport transport, List<DeliveryLedger.Claim> batch, int index, ClaimFence.Check held)
                 throws InterruptedException {
+            DeliveryLedger.Claim claim = batch.get(index);
+            DeliveryLedger.Claim next = index + 1 < batch.size() ? batch.get(index + 1) : null;
             OutgoingMessage message = prepared.compose(claim);
             slowDown.awaitTurn();
             rateLimiter.acquire();
-            if (leftSinceClaimed(claim)) {
-                ledger.markSkipped(claim.deliveryId(), "subscriber no longer active");
-                skipped.incrementAndGet();
-                return;
+            // right before the message goes out: a pause since the claim may have handed the row to another sender
+            switch (held.of(index)) {
+                case LOST -> {
+                    if (stopReason.compareAndSet(null, "claims lost to another sender (paused longer than the claim timeout)")) {
+                        log.warn("event=claims_lost sender={} delivery={}", senderId, claim.deliveryId());
+                    }
+                    return;
+                }
+                case LEFT -> {
+                    if (ledger.markSkipped(claim.deliveryId(), senderId, "subscriber no longer active")) {
+                        skipped.incrementAndGet();
+                    }
+                    return;
+                }
+                case HELD -> { }
             }
             SendResult result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
             if (result instanceof SendResult.Accepted accepted) {
@@ -427,8 +436,9 @@ public final class EditionSender {
                 connectionFailuresInARow.set(0);
                 slowDown.reset();
             } else if (result instanceof SendResult.Rejected rejected) {
-                ledger.markFailed(claim.deliveryId(), rejected.reply());
-                failed.incrementAndGet();
+                if (ledger.markFailed(claim.deliveryId(), senderId, rejected.reply())) {
+                    failed.incrementAndGet();
+                }
                 connectionFailuresInARow.set(0);
                 if (rejected.addressRefused()) {
                     subscribers.markBounced(claim.subscriberId(), rejected.reply());
@@ -446,39 +456,16 @@ public final class EditionSender {
             }
         }
 
-        /**
-         * Whether the subscriber left (unsubscribed, bounced) after their row was claimed: claims
-         * wait in the queue, for long under a rate cap. Checked against the database at most every
-         * {@link #LEFT_CHECK_NANOS}, for all the rows this sender holds at once.
-         */
-        private boolean leftSinceClaimed(DeliveryLedger.Claim claim) {
-            if (leftDeliveries == null) {
-                synchronized (this) {
-                    if (leftDeliveries == null) {
-                        leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
-                        leftCheckedAt.set(System.nanoTime());
-                    }
-                }
-            } else {
-                long last = leftCheckedAt.get();
-                long now = System.nanoTime();
-                // one sender refreshes the list; the others go on with the one it replaces instead of waiting
-                if (now - last > LEFT_CHECK_NANOS && leftCheckedAt.compareAndSet(last, now)) {
-                    leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
-                }
-            }
-            return leftDeliveries.contains(claim.deliveryId());
-        }
-
         private void defer(DeliveryLedger.Claim claim, SendResult.Deferred result) {
             List<Duration> backoff = sending.retryBackoff();
             Duration wait = backoff.get(Math.min(claim.attempts(), backoff.size()) - 1);
             Instant next = clock.instant().plus(wait);
             if (next.isAfter(cutoff)) {
-                ledger.markFailed(claim.deliveryId(), "gave up at the retry cut-off; last reply: " + result.reply());
-                failed.incrementAndGet();
-            } else {
-                ledger.markDeferred(claim.deliveryId(), result.reply(), next);
+                if (ledger.markFailed(claim.deliveryId(), senderId, "gave up at the retry cut-off; last reply: "
+                        + result.reply())) {
+                    failed.incrementAndGet();
+                }
+            } else if (ledger.markDeferred(claim.deliveryId(), senderId, result.reply(), next)) {
                 deferred.incrementAndGet();
             }
             log.info("event=delivery_deferred delivery={} attempts={} reply=\"{}\"", claim.deliveryId(),
@@ -542,6 +529,16 @@ public final class EditionSender {
         String pid = ManagementFactory.getRuntimeMXBean().getName();
         String id = pid + "-" + UUID.randomUUID().toString().substring(0, 8);
         return id.length() > 64 ? id.substring(id.length() - 64) : id;
+    }
+
+    /** Lets a heartbeat in progress finish: interrupting a thread inside H2's file I/O closes the database file. */
+    private static void stopHeartbeat(ScheduledExecutorService heartbeat) {
+        heartbeat.shutdown();
+        try {
+            heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
