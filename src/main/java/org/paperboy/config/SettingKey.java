@@ -26,6 +26,7 @@ public enum SettingKey {
     ADMIN_TOKEN("", "bearer token for the admin API; empty disables the API"),
     DIGEST_CRON("0 0 7 * * ?", "Quartz cron expression for the daily digest"),
     INGEST_CRON("0 30 6 * * ?", "Quartz cron expression for fetching papers from the sources"),
+    RETRY_CRON("0 * * * * ?", "Quartz cron expression of the retry job, on every node: deferred deliveries, claims of stopped senders, joining an edition being sent"),
     TIMEZONE("UTC", "time zone of the cron expressions and of the edition date"),
     DIGEST_SIZE("10", "papers per digest (1-25)"),
     TEMPLATES_DIR("./templates", "directory of operator templates; missing files fall back to the built-in ones"),

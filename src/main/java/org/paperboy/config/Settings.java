@@ -55,7 +55,7 @@ public record Settings(
     }
 
     public record Digest(String cron, String ingestCron, ZoneId timezone, int size,
-                         Path templatesDir) {
+                         Path templatesDir, String retryCron) {
         public static final int MAX_SIZE = 25;
     }
 

@@ -146,7 +146,7 @@ public final class SettingsLoader {
                         text(SettingKey.SECRET), text(SettingKey.ADMIN_TOKEN)),
                 new Settings.Digest(required(SettingKey.DIGEST_CRON, ""), required(SettingKey.INGEST_CRON, ""),
                         zone(SettingKey.TIMEZONE), integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
-                        Path.of(required(SettingKey.TEMPLATES_DIR, ""))),
+                        Path.of(required(SettingKey.TEMPLATES_DIR, "")), required(SettingKey.RETRY_CRON, "")),
                 new Settings.Sources(sources(), httpUrl(SettingKey.HF_API_URL), httpUrl(SettingKey.ARXIV_API_URL),
                         required(SettingKey.ARXIV_QUERY, ""), integer(SettingKey.ARXIV_MAX_RESULTS, 1, 2000),
                         Duration.ofSeconds(integer(SettingKey.FETCH_TIMEOUT_SECONDS, 1, 600)),

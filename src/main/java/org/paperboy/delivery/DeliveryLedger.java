@@ -76,11 +76,24 @@ public final class DeliveryLedger {
     private final Database database;
     private final Clock clock;
     private final Duration claimTimeout;
+    private final String nodeId;
 
-    public DeliveryLedger(Database database, Clock clock, Duration claimTimeout) {
+    /** {@code nodeId}: this process's id in the cluster; the id of each of its senders starts with it. */
+    public DeliveryLedger(Database database, Clock clock, Duration claimTimeout, String nodeId) {
         this.database = database;
         this.clock = clock;
         this.claimTimeout = claimTimeout;
+        this.nodeId = nodeId;
+    }
+
+    /** A new sender id of this node: {@code node/random}, at most 64 characters. */
+    String newSenderId() {
+        return NodeDeliveries.senderId(nodeId);
+    }
+
+    /** The edition's deliveries per node: sent, and claimed right now. */
+    public Map<String, NodeDeliveries.Counts> byNode(long editionId) {
+        return new NodeDeliveries(database).byNode(editionId);
     }
 
     /**
@@ -113,6 +126,28 @@ public final class DeliveryLedger {
             try (PreparedStatement ps = connection.prepareStatement(
                     "select count(*) from subscribers s where " + DUE_WITHOUT_ROW)) {
                 bindDue(ps, 1, edition);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * How many messages of the edition are still to go out: open rows not marked sent, and due
+     * subscribers without a row. One statement, so that rows other senders make meanwhile are
+     * counted once.
+     */
+    int toSend(Edition edition) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select (select count(*) from deliveries d where d.edition_id = ?
+                              and d.state in ('queued', 'deferred', 'sending')
+                              and not exists (select 1 from delivery_sent m where m.delivery_id = d.id))
+                         + (select count(*) from subscribers s where""" + " " + DUE_WITHOUT_ROW + ")")) {
+                ps.setLong(1, edition.id());
+                bindDue(ps, 2, edition);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);

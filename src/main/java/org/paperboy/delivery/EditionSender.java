@@ -1,7 +1,6 @@
 package org.paperboy.delivery;
 
 import org.paperboy.mail.Mailboxes;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -61,6 +60,8 @@ public final class EditionSender {
     private final Sleeper sleeper;
     private final java.util.Optional<java.nio.file.Path> journalDirectory;
     private volatile boolean stopRequested;
+    /** Editions a run of this process is sending: the retry job leaves them to it. */
+    private final Set<Long> sendingHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
@@ -143,6 +144,11 @@ public final class EditionSender {
         ledger.foldSent();
         recoverJournals("");
         Edition edition = edition(date);
+        if (edition.status() == Edition.Status.SENT && mode == SendMode.SCHEDULED) {
+            // a second digest run (another node, a catch-up) finds the edition out: it stays sent
+            return new SendReport(date, edition.id(), 0, 0, 0, 0, ledger.rowCounts(edition.id()),
+                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+        }
         DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size());
         EditionComposer.Prepared prepared;
         try {
@@ -152,7 +158,7 @@ public final class EditionSender {
             log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
             throw new EditionFailedException("edition " + date + " not started: " + e.getMessage(), e);
         }
-        if (edition.status() != Edition.Status.SENDING) {
+        if (edition.status() == Edition.Status.FAILED) {
             editions.markSending(edition.id());
             edition = edition.sending();
         }
@@ -168,11 +174,16 @@ public final class EditionSender {
         }
         Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
         before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
-        log.info("event=edition_send_started date={} edition={} to_send={} mode={}", date, edition.id(),
-                before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
-                        + before.get(DeliveryLedger.State.SENDING), mode);
         Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
-        String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
+                ledger.toSend(edition), mode, run.senderId);
+        String stoppedBecause;
+        sendingHere.add(edition.id());
+        try {
+            stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        } finally {
+            sendingHere.remove(edition.id());
+        }
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
                 : ledger.progress(edition);
@@ -192,7 +203,7 @@ public final class EditionSender {
     public List<SendReport> retryDue() {
         List<SendReport> reports = new ArrayList<>();
         for (Edition edition : editions.list(30)) {
-            if (edition.status() == Edition.Status.SENDING) {
+            if (edition.status() == Edition.Status.SENDING && !sendingHere.contains(edition.id())) {
                 reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
             }
         }
@@ -219,7 +230,7 @@ public final class EditionSender {
         private final Instant startedAt;
         private final Instant cutoff;
         private final ProgressListener progress;
-        private final String senderId = senderId();
+        private final String senderId = ledger.newSenderId();
         /** Whole claimed batches go to the workers: one hand-off per batch, not per message. */
         private final BlockingQueue<List<DeliveryLedger.Claim>> queue;
         private final RateLimiter rateLimiter = new RateLimiter(sending.ratePerSecond());
@@ -523,12 +534,6 @@ public final class EditionSender {
         java.util.Set<String> safe = new java.util.HashSet<>();
         senderIds.forEach(id -> safe.add(SentJournal.fileSafe(id)));
         return safe;
-    }
-
-    private static String senderId() {
-        String pid = ManagementFactory.getRuntimeMXBean().getName();
-        String id = pid + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return id.length() > 64 ? id.substring(id.length() - 64) : id;
     }
 
     /** Lets a heartbeat in progress finish: interrupting a thread inside H2's file I/O closes the database file. */

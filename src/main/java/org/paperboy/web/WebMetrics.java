@@ -2,6 +2,8 @@ package org.paperboy.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.PreparedStatement;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionRepository;
+import org.paperboy.delivery.NodeDeliveries;
 import org.paperboy.store.Database;
 import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;
@@ -31,6 +34,7 @@ final class WebMetrics {
     private final Database database;
     private final SubscriberRepository subscribers;
     private final EditionRepository editions;
+    private final MultiGauge sentByNode;
 
     private record Snapshot(Map<SubscriberStatus, Integer> subscribers, Map<DeliveryLedger.State, Integer> messages,
                             double lastEditionSeconds) {
@@ -50,6 +54,8 @@ final class WebMetrics {
                     .description("Messages in the delivery ledger by state, over all editions")
                     .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
         }
+        sentByNode = MultiGauge.builder("paperboy.messages.sent.by.node")
+                .description("Messages sent, over all editions, by the node that sent them").register(registry);
         Gauge.builder("paperboy.last.edition.duration", snapshot, s -> s.get().lastEditionSeconds())
                 .description("From start to end of the latest finished edition").baseUnit("seconds").register(registry);
     }
@@ -66,6 +72,8 @@ final class WebMetrics {
 
     String scrape() {
         snapshot.set(new Snapshot(subscribers.countByStatus(), messageTotals(), lastEditionSeconds()));
+        sentByNode.register(NodeDeliveries.sentPerNode(database).entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("node", e.getKey()), e.getValue())).toList(), true);
         return registry.scrape();
     }
 
