@@ -8,7 +8,6 @@ import org.paperboy.config.Settings;
 import org.paperboy.delivery.BouncePoller;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.DigestPreview;
-import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
 import org.paperboy.delivery.EditionPapers;
 import org.paperboy.delivery.EditionPlanner;

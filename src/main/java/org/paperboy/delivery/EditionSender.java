@@ -174,15 +174,23 @@ public final class EditionSender {
         }
         Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
         before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
-        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
-        log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
-                ledger.toSend(edition), mode, run.senderId);
+        boolean firstHere = sendingHere.add(edition.id());
+        if (!firstHere && mode == SendMode.SCHEDULED) {
+            // the digest and retry jobs meeting on one node: the run already under way sends it
+            return new SendReport(date, edition.id(), 0, 0, 0, 0, before,
+                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+        }
         String stoppedBecause;
-        sendingHere.add(edition.id());
+        Run run;
         try {
+            run = new Run(prepared, mode, runStartedAt, cutoff, progress);
+            log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
+                    ledger.toSend(edition), mode, run.senderId);
             stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
         } finally {
-            sendingHere.remove(edition.id());
+            if (firstHere) {
+                sendingHere.remove(edition.id());
+            }
         }
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
@@ -245,6 +253,14 @@ public final class EditionSender {
         private SentMarks sentMarks;
         private boolean journalFailed;
         private final ClaimFence fence = ledger.fence(senderId);
+        /**
+         * Under a rate cap a hand-off is about two seconds of a connection's sending, and a claim one
+         * hand-off per connection twice over: a node holds no more than it can send soon, and the
+         * other nodes of a cluster find the rest of the edition to claim.
+         */
+        private final int handoffSize = sending.ratePerSecond() > 0
+                ? (int) Math.max(5, Math.min(HANDOFF, 2 * sending.ratePerSecond() / sending.connections())) : HANDOFF;
+        private final int claimSize = Math.min(CLAIM_BATCH, 2 * handoffSize * sending.connections());
 
         private final DeliveryLedger.Round round;
 
@@ -300,7 +316,7 @@ public final class EditionSender {
                     }
                     // a stopped sender's journal is applied before its claims can be taken over
                     recoverJournals(senderId);
-                    List<DeliveryLedger.Claim> batch = round.claim(CLAIM_BATCH);
+                    List<DeliveryLedger.Claim> batch = round.claim(claimSize);
                     if (batch.isEmpty()) {
                         // rows another live sender holds: wait for it to finish or for its claims to go stale
                         if (ledger.sendingElsewhere(editionId, senderId) == 0) {
@@ -315,8 +331,8 @@ public final class EditionSender {
                         continue;
                     }
                     waitingSince = 0;
-                    for (int from = 0; from < batch.size() && !stopping(); from += HANDOFF) {
-                        List<DeliveryLedger.Claim> handoff = batch.subList(from, Math.min(batch.size(), from + HANDOFF));
+                    for (int from = 0; from < batch.size() && !stopping(); from += handoffSize) {
+                        List<DeliveryLedger.Claim> handoff = batch.subList(from, Math.min(batch.size(), from + handoffSize));
                         while (!queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
                             if (stopping()) {
                                 break;
