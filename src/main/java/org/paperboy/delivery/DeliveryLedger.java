@@ -260,6 +260,8 @@ public final class DeliveryLedger {
         private long passedSubscriber;
         /** No due subscriber above {@link #passedSubscriber} was left without a row at the last look. */
         private boolean everyoneHasARow;
+        /** Rows another sender took between this sender's look and its claim, and claims made again for that. */
+        private int conflicts;
 
         private Round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
                       boolean retryDeferredNow, Instant runStartedAt) {
@@ -279,6 +281,11 @@ public final class DeliveryLedger {
             return everyoneHasARow;
         }
 
+        /** How often a claim met another sender's: rows taken in between, rows made twice. */
+        int conflicts() {
+            return conflicts;
+        }
+
         /** Claims up to {@code limit} deliveries for this sender; empty when there is nothing left to claim. */
         List<Claim> claim(int limit) {
             for (int attempt = 1; ; attempt++) {
@@ -292,6 +299,7 @@ public final class DeliveryLedger {
                     if (attempt >= 3 || !isUniqueViolation(e)) {
                         throw e;
                     }
+                    conflicts++;
                 }
             }
         }
@@ -318,7 +326,7 @@ public final class DeliveryLedger {
                         from deliveries d join subscribers s on s.id = d.subscriber_id
                         where d.edition_id = ?""" + (queued ? " and d.state = 'queued'"
                         : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
-                        + " order by d.edition_id, d.state, d.id limit ?")) {
+                        + " order by d.edition_id, d.state, d.id limit ?" + skipLocked("d"))) {
                     int i = 1;
                     ps.setLong(i++, edition.id());
                     if (!queued) {
@@ -371,6 +379,8 @@ public final class DeliveryLedger {
                         // 0 means another sender claimed the row between our select and update
                         if (counts[k] != 0) {
                             claimed.add(candidates.get(k));
+                        } else {
+                            conflicts++;
                         }
                     }
                 }
@@ -400,7 +410,8 @@ public final class DeliveryLedger {
                     , coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>',
                         1, ?, ?, ?
                     from subscribers s
-                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + " order by s.status, s.id limit ?")) {
+                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + " order by s.status, s.id limit ?"
+                    + skipLocked("s"))) {
                 int i = 1;
                 insert.setLong(i++, edition.id());
                 insert.setInt(i++, defaultSize);
@@ -435,6 +446,19 @@ public final class DeliveryLedger {
                 }
                 return claims;
             }
+        }
+
+        /**
+         * On PostgreSQL, rows another sender is claiming right now are passed over instead of waited
+         * for (and, for new rows, made twice): each sender takes the next free rows. H2 keeps the
+         * conditional updates, which its single process serves one at a time anyway.
+         */
+        private String skipLocked(String table) {
+            if (database.vendor() != Database.Vendor.POSTGRESQL) {
+                return "";
+            }
+            // a subscriber's row is only marked, not changed: a weaker lock that leaves key-share readers alone
+            return table.equals("s") ? " for no key update of s skip locked" : " for update of " + table + " skip locked";
         }
 
         private int bindClaimable(PreparedStatement ps, int i, Instant now, Instant aliveSince) throws SQLException {

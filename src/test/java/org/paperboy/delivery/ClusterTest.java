@@ -156,7 +156,7 @@ class ClusterTest {
         ServeNode b = start("b", settings(NEVER)).awaitRunning(START);
         awaitTrue(() -> sentBy(b) > 20, Duration.ofSeconds(60));
         assertThat(status(today)).isEqualTo("sending");
-        assertThat(a.terminate()).isZero();
+        assertThat(a.terminate()).as("exit status after SIGTERM (the JVM reports the signal)").isIn(0, 143);
         // before any claim timeout could pass: the stopped node holds nothing
         assertThat(count("select count(*) from deliveries where state = 'sending' and claimed_by like '%-"
                 + a.pid() + "/%'")).as("rows still claimed by the stopped node").isZero();
