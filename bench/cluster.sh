@@ -111,7 +111,8 @@ edition() {
 printf '\n%-12s %-6s %12s %10s %16s %16s\n' "subscribers" "nodes" "messages/s" "seconds" "claim conflicts" "sent per node"
 for nodes in 1 2; do
   for run in $(seq "$runs"); do
-    read -r secs conflicts per_node < <(edition "$nodes")
+    edition "$nodes" > "$work/result"  # in this shell, so that the exit trap knows the nodes and the database
+    read -r secs conflicts per_node < "$work/result"
     printf '%-12s %-6s %12.0f %10s %16s %16s\n' "$n" "$nodes" "$(awk -v n="$n" -v s="$secs" 'BEGIN {print n / s}')" \
       "$secs" "$conflicts" "$per_node"
   done
