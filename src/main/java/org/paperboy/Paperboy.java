@@ -9,13 +9,14 @@ import org.paperboy.delivery.BouncePoller;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.DeliveryMornings;
 import org.paperboy.delivery.DigestPreview;
-import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionComposer;
 import org.paperboy.delivery.EditionPapers;
 import org.paperboy.delivery.EditionPlanner;
 import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
 import org.paperboy.delivery.MorningDelivery;
+import org.paperboy.delivery.NodeDeliveries;
+import org.paperboy.delivery.SendMode;
 import org.paperboy.delivery.Sleeper;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Newsletter;
@@ -39,6 +40,7 @@ public final class Paperboy implements AutoCloseable {
 
     private final Settings settings;
     private final Clock clock;
+    private final String nodeId;
     private final Database database;
     private final PaperRepository papers;
     private final SubscriberRepository subscribers;
@@ -61,7 +63,8 @@ public final class Paperboy implements AutoCloseable {
         this.papers = new PaperRepository(database, clock);
         this.subscribers = new SubscriberRepository(database, clock);
         this.editions = new EditionRepository(database, clock);
-        this.ledger = new DeliveryLedger(database, clock, settings.sending().claimTimeout());
+        this.nodeId = NodeDeliveries.nodeId();
+        this.ledger = new DeliveryLedger(database, clock, settings.sending().claimTimeout(), nodeId);
         this.editionPapers = new EditionPapers(editions, papers);
         this.planner = new EditionPlanner(papers, settings.ranking(), settings.digest().timezone(), clock);
         this.templates = new TemplateSet(settings.digest().templatesDir());
@@ -89,6 +92,11 @@ public final class Paperboy implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** This process's id in the cluster: host name and process id. */
+    public String nodeId() {
+        return nodeId;
     }
 
     public Database database() {
@@ -203,7 +211,7 @@ public final class Paperboy implements AutoCloseable {
     /** The scheduler with Paperboy's jobs, in standby until started. */
     public Scheduling scheduling(Runnable ingest) {
         String bounceCron = settings.bounces().enabled() ? settings.bounces().pollCron() : null;
-        return Scheduling.create(database, settings.digest(), bounceCron, clock, new Scheduling.Jobs() {
+        return Scheduling.create(database, settings.digest(), bounceCron, nodeId, clock, new Scheduling.Jobs() {
             @Override
             public void sendDigest() {
                 morningDelivery().sendDue();
@@ -234,8 +242,9 @@ public final class Paperboy implements AutoCloseable {
             }
 
             @Override
-            public boolean editionNeedsRun(LocalDate date) {
-                return editions.find(date).map(e -> e.status() == Edition.Status.SENDING).orElse(true);
+            public boolean claimCatchUp(LocalDate date) {
+                // an edition being sent is joined by every node's retry job; only a missing one needs the digest job
+                return editions.find(date).isEmpty() && editions.claimCatchUp(date, nodeId);
             }
         });
     }

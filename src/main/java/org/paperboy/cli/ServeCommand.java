@@ -32,8 +32,9 @@ final class ServeCommand implements Callable<Integer> {
         scheduling.start();
         WebServer web = WebServer.start(paperboy, scheduling, settings.web().port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            web.close();
+            // first: the send stops after the messages in flight and gives its claims back at once
             paperboy.sender().requestStop();
+            web.close();
             scheduling.close();
             paperboy.close();
             stopped.countDown();

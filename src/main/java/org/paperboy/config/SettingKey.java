@@ -28,6 +28,7 @@ public enum SettingKey {
     ADMIN_TOKEN("", "bearer token for the admin API, at least 32 characters (openssl rand -hex 32); empty disables the API"),
     DIGEST_CRON("0 0 7 * * ?", "Quartz cron expression for the daily digest"),
     INGEST_CRON("0 30 6 * * ?", "Quartz cron expression for fetching papers from the sources"),
+    RETRY_CRON("0 * * * * ?", "Quartz cron expression of the retry job, on every node: deferred deliveries, claims of stopped senders, joining an edition being sent"),
     TIMEZONE("UTC", "time zone of the cron expressions, and of readers who chose none"),
     DELIVERY_TIME("07:00", "local time, HH:MM, at which each reader's digest goes out in their own time zone"),
     DIGEST_SIZE("10", "papers per digest (1-25)"),

@@ -58,7 +58,7 @@ public record Settings(
 
     /** {@code deliveryTime} is the local time of day each reader's digest is due in their own zone. */
     public record Digest(String cron, String ingestCron, ZoneId timezone, int size,
-                         Path templatesDir, java.time.LocalTime deliveryTime) {
+                         Path templatesDir, String retryCron, java.time.LocalTime deliveryTime) {
         public static final int MAX_SIZE = 25;
     }
 

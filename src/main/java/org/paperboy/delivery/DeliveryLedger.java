@@ -67,17 +67,33 @@ public final class DeliveryLedger {
                    select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)
                  and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)))""";
 
+    /** A row still held by the sender bound to its one parameter: every update of a claimed row is fenced by it. */
+    private static final String HELD = "claimed_by = ? and state = 'sending'";
+
     /** The width of the {@code last_reply} and {@code delivery_sent.reply} columns. */
     private static final int REPLY_LENGTH = 1000;
 
     private final Database database;
     private final Clock clock;
     private final Duration claimTimeout;
+    private final String nodeId;
 
-    public DeliveryLedger(Database database, Clock clock, Duration claimTimeout) {
+    /** {@code nodeId}: this process's id in the cluster; the id of each of its senders starts with it. */
+    public DeliveryLedger(Database database, Clock clock, Duration claimTimeout, String nodeId) {
         this.database = database;
         this.clock = clock;
         this.claimTimeout = claimTimeout;
+        this.nodeId = nodeId;
+    }
+
+    /** A new sender id of this node: {@code node/random}, at most 64 characters. */
+    String newSenderId() {
+        return NodeDeliveries.senderId(nodeId);
+    }
+
+    /** The edition's deliveries per node: sent, and claimed right now. */
+    public Map<String, NodeDeliveries.Counts> byNode(long editionId) {
+        return new NodeDeliveries(database).byNode(editionId);
     }
 
     /**
@@ -110,6 +126,28 @@ public final class DeliveryLedger {
             try (PreparedStatement ps = connection.prepareStatement(
                     "select count(*) from subscribers s where " + DUE_WITHOUT_ROW + zones.sql())) {
                 bindDue(ps, 1, edition, zones);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * How many messages of the edition are still to go out: open rows not marked sent, and due
+     * subscribers without a row. One statement, so that rows other senders make meanwhile are
+     * counted once.
+     */
+    int toSend(Edition edition, DueZones zones) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select (select count(*) from deliveries d where d.edition_id = ?
+                              and d.state in ('queued', 'deferred', 'sending')
+                              and not exists (select 1 from delivery_sent m where m.delivery_id = d.id))
+                         + (select count(*) from subscribers s where""" + " " + DUE_WITHOUT_ROW + zones.sql() + ")")) {
+                ps.setLong(1, edition.id());
+                bindDue(ps, 2, edition, zones);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
@@ -224,6 +262,8 @@ public final class DeliveryLedger {
         private long passedSubscriber;
         /** No due subscriber above {@link #passedSubscriber} was left without a row at the last look. */
         private boolean everyoneHasARow;
+        /** Rows another sender took between this sender's look and its claim, and claims made again for that. */
+        private int conflicts;
 
         private Round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
                       boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
@@ -244,6 +284,11 @@ public final class DeliveryLedger {
             return everyoneHasARow;
         }
 
+        /** How often a claim met another sender's: rows taken in between, rows made twice. */
+        int conflicts() {
+            return conflicts;
+        }
+
         /** Claims up to {@code limit} deliveries for this sender; empty when there is nothing left to claim. */
         List<Claim> claim(int limit) {
             for (int attempt = 1; ; attempt++) {
@@ -257,6 +302,7 @@ public final class DeliveryLedger {
                     if (attempt >= 3 || !isUniqueViolation(e)) {
                         throw e;
                     }
+                    conflicts++;
                 }
             }
         }
@@ -283,7 +329,7 @@ public final class DeliveryLedger {
                         from deliveries d join subscribers s on s.id = d.subscriber_id
                         where d.edition_id = ?""" + (queued ? " and d.state = 'queued'"
                         : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
-                        + " order by d.edition_id, d.state, d.id limit ?")) {
+                        + " order by d.edition_id, d.state, d.id limit ?" + skipLocked("d"))) {
                     int i = 1;
                     ps.setLong(i++, edition.id());
                     if (!queued) {
@@ -336,6 +382,8 @@ public final class DeliveryLedger {
                         // 0 means another sender claimed the row between our select and update
                         if (counts[k] != 0) {
                             claimed.add(candidates.get(k));
+                        } else {
+                            conflicts++;
                         }
                     }
                 }
@@ -365,7 +413,8 @@ public final class DeliveryLedger {
                     , coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>',
                         1, ?, ?, ?
                     from subscribers s
-                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + zones.sql() + " order by s.status, s.id limit ?")) {
+                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + zones.sql() + " order by s.status, s.id limit ?"
+                    + skipLocked("s"))) {
                 int i = 1;
                 insert.setLong(i++, edition.id());
                 insert.setInt(i++, defaultSize);
@@ -402,6 +451,19 @@ public final class DeliveryLedger {
             }
         }
 
+        /**
+         * On PostgreSQL, rows another sender is claiming right now are passed over instead of waited
+         * for (and, for new rows, made twice): each sender takes the next free rows. H2 keeps the
+         * conditional updates, which its single process serves one at a time anyway.
+         */
+        private String skipLocked(String table) {
+            if (database.vendor() != Database.Vendor.POSTGRESQL) {
+                return "";
+            }
+            // a subscriber's row is only marked, not changed: a weaker lock that leaves key-share readers alone
+            return table.equals("s") ? " for no key update of s skip locked" : " for update of " + table + " skip locked";
+        }
+
         private int bindClaimable(PreparedStatement ps, int i, Instant now, Instant aliveSince) throws SQLException {
             setInstant(ps, i++, now);
             ps.setBoolean(i++, retryDeferredNow);
@@ -427,56 +489,59 @@ public final class DeliveryLedger {
         });
     }
 
-    /**
-     * Rows this sender holds in the edition whose subscriber is no longer active (unsubscribed,
-     * bounced, suppressed since the row was claimed): their messages must not go out.
-     */
-    public Set<Long> claimedForInactive(long editionId, String senderId) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.id from deliveries d join subscribers s on s.id = d.subscriber_id
-                    where d.edition_id = ? and d.state = 'sending' and d.claimed_by = ? and s.status <> 'active'""")) {
-                ps.setLong(1, editionId);
-                ps.setString(2, senderId);
-                Set<Long> ids = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-                return ids;
-            }
-        });
+    /** Checks, for {@code senderId}'s connections, that the rows they are about to send are still theirs. */
+    ClaimFence fence(String senderId) {
+        return new ClaimFence(database, senderId);
     }
 
-    /** Skips a claimed row whose subscriber left while it waited to be sent. */
-    public void markSkipped(long deliveryId, String reason) {
+    /** Skips a claimed row whose subscriber left while it waited to be sent; false if the row is no longer the sender's. */
+    public boolean markSkipped(long deliveryId, String senderId, String reason) {
         Instant now = clock.instant();
-        finish(deliveryId, "update deliveries set state = 'skipped', last_reply = ?, updated_at = ?, next_attempt_at = ?"
-                + " where id = ? and state = 'sending'", reason, now, null);
+        return finish(deliveryId, senderId, "update deliveries set state = 'skipped', last_reply = ?, updated_at = ?,"
+                + " next_attempt_at = ? where id = ? and " + HELD, reason, now, null);
     }
 
     /**
      * Records several rows as sent in one transaction (see {@link SentMarks}): a narrow row each in
-     * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger.
+     * {@code delivery_sent}, which {@link #foldSent} later moves into the ledger. Only rows still
+     * claimed by {@code senderId} are marked: a sender that lost a row writes nothing over the
+     * result of the sender that took it over.
+     *
+     * @return how many of the marks were written
      */
-    void markSentAll(List<SentMarks.Mark> marks) {
+    int markSentAll(List<SentMarks.Mark> marks, String senderId) {
         if (marks.isEmpty()) {
-            return;
+            return 0;
         }
-        database.inTransaction(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "insert into delivery_sent (delivery_id, reply, sent_at) values (?, ?, ?)")) {
-                for (SentMarks.Mark mark : marks) {
-                    ps.setLong(1, mark.deliveryId());
-                    setText(ps, 2, mark.reply(), REPLY_LENGTH);
-                    setInstant(ps, 3, mark.at());
-                    ps.addBatch();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.inTransaction(connection -> {
+                    try (PreparedStatement ps = connection.prepareStatement("""
+                            insert into delivery_sent (delivery_id, reply, sent_at)
+                            select d.id, ?, ? from deliveries d
+                            where d.id = ? and d.claimed_by = ? and d.state = 'sending'
+                              and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)""")) {
+                        for (SentMarks.Mark mark : marks) {
+                            setText(ps, 1, mark.reply(), REPLY_LENGTH);
+                            setInstant(ps, 2, mark.at());
+                            ps.setLong(3, mark.deliveryId());
+                            ps.setString(4, senderId);
+                            ps.addBatch();
+                        }
+                        int written = 0;
+                        for (int count : ps.executeBatch()) {
+                            written += Math.max(0, count);
+                        }
+                        return written;
+                    }
+                });
+            } catch (StoreException e) {
+                // a row taken over and marked by its new sender at the same moment: the next look skips it
+                if (attempt >= 3 || !isUniqueViolation(e)) {
+                    throw e;
                 }
-                ps.executeBatch();
             }
-            return null;
-        });
+        }
     }
 
     /** Writes marks from a sent journal into their ledger rows, in one transaction; repeating it is harmless. */
@@ -573,16 +638,17 @@ public final class DeliveryLedger {
         }
     }
 
-    public void markDeferred(long deliveryId, String reply, Instant nextAttemptAt) {
-        finish(deliveryId,
-                "update deliveries set state = 'deferred', last_reply = ?, next_attempt_at = ?, updated_at = ? where id = ?",
-                reply, nextAttemptAt, clock.instant());
+    /** Defers a claimed row; false (nothing written) if the row is no longer {@code senderId}'s. */
+    public boolean markDeferred(long deliveryId, String senderId, String reply, Instant nextAttemptAt) {
+        return finish(deliveryId, senderId, "update deliveries set state = 'deferred', last_reply = ?, next_attempt_at = ?,"
+                + " updated_at = ? where id = ? and " + HELD, reply, nextAttemptAt, clock.instant());
     }
 
-    public void markFailed(long deliveryId, String reply) {
+    /** Fails a claimed row; false (nothing written) if the row is no longer {@code senderId}'s. */
+    public boolean markFailed(long deliveryId, String senderId, String reply) {
         Instant now = clock.instant();
-        finish(deliveryId, "update deliveries set state = 'failed', last_reply = ?, updated_at = ?, next_attempt_at = ?"
-                + " where id = ?", reply, now, null);
+        return finish(deliveryId, senderId, "update deliveries set state = 'failed', last_reply = ?, updated_at = ?,"
+                + " next_attempt_at = ? where id = ? and " + HELD, reply, now, null);
     }
 
     /** Gives rows claimed by {@code senderId} but never sent back to the queue (on a clean stop). */
@@ -689,14 +755,15 @@ public final class DeliveryLedger {
         });
     }
 
-    private void finish(long deliveryId, String sql, String reply, Instant a, Instant b) {
-        database.withConnection(connection -> {
+    private boolean finish(long deliveryId, String senderId, String sql, String reply, Instant a, Instant b) {
+        return database.withConnection(connection -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 setText(ps, 1, reply, REPLY_LENGTH);
                 setInstant(ps, 2, a);
                 setInstant(ps, 3, b);
                 ps.setLong(4, deliveryId);
-                return ps.executeUpdate();
+                ps.setString(5, senderId);
+                return ps.executeUpdate() > 0;
             }
         });
     }

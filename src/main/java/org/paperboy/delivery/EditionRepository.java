@@ -90,6 +90,41 @@ public final class EditionRepository {
         }
     }
 
+    /**
+     * Records that {@code nodeId} fires the missed digest run of {@code date}; false when another
+     * node recorded it first. The date's primary key makes it once in the cluster.
+     */
+    public boolean claimCatchUp(LocalDate date, String nodeId) {
+        try {
+            return database.withConnection(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "insert into digest_catch_ups (edition_date, node_id, fired_at) values (?, ?, ?)")) {
+                    setDate(insert, 1, date);
+                    insert.setString(2, nodeId);
+                    setInstant(insert, 3, clock.instant());
+                    return insert.executeUpdate() == 1;
+                }
+            });
+        } catch (org.paperboy.store.StoreException e) {
+            if (find(date).isPresent() || catchUpRecorded(date)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean catchUpRecorded(LocalDate date) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("select count(*) from digest_catch_ups where edition_date = ?")) {
+                setDate(ps, 1, date);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) > 0;
+                }
+            }
+        });
+    }
+
     public Map<Edition.Selection, List<EditionPaper>> papers(long editionId) {
         return database.withConnection(connection -> {
             Map<Edition.Selection, List<EditionPaper>> result = new EnumMap<>(Edition.Selection.class);
@@ -128,9 +163,10 @@ public final class EditionRepository {
         });
     }
 
+    /** A failed edition is being sent again (after its template was fixed); a sent one stays sent. */
     public void markSending(long editionId) {
-        update("update editions set status = 'sending', finished_at = null, last_error = null where id = ?",
-                editionId, null, null);
+        update("update editions set status = 'sending', finished_at = null, last_error = null"
+                + " where id = ? and status = 'failed'", editionId, null, null);
     }
 
     public void markSent(long editionId) {

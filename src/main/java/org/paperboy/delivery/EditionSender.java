@@ -1,7 +1,6 @@
 package org.paperboy.delivery;
 
 import org.paperboy.mail.Mailboxes;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,14 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.MailTransport;
@@ -49,8 +46,6 @@ public final class EditionSender {
     static final int UNREACHABLE_AFTER = 3;
     /** How often the dispatcher moves "sent" marks into the ledger during a run. */
     static final long FOLD_EVERY_NANOS = 1_000_000_000L;
-    /** How stale the list of subscribers who left during the run may be before a message goes out. */
-    static final long LEFT_CHECK_NANOS = 250_000_000L;
 
     private final EditionPlanner planner;
     private final EditionRepository editions;
@@ -65,6 +60,8 @@ public final class EditionSender {
     private final Sleeper sleeper;
     private final java.util.Optional<java.nio.file.Path> journalDirectory;
     private volatile boolean stopRequested;
+    /** Editions a run of this process is sending: the retry job leaves them to it. */
+    private final Set<Long> sendingHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
@@ -152,6 +149,11 @@ public final class EditionSender {
         ledger.foldSent();
         recoverJournals("");
         Edition edition = edition(date);
+        if (edition.status() == Edition.Status.SENT && mode == SendMode.SCHEDULED) {
+            // a second digest run (another node, a catch-up) finds the edition out: it stays sent
+            return new SendReport(date, edition.id(), 0, 0, 0, 0, ledger.rowCounts(edition.id()),
+                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+        }
         DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
         EditionComposer.Prepared prepared;
         try {
@@ -161,7 +163,7 @@ public final class EditionSender {
             log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
             throw new EditionFailedException("edition " + date + " not started: " + e.getMessage(), e);
         }
-        if (edition.status() != Edition.Status.SENDING) {
+        if (edition.status() == Edition.Status.FAILED) {
             editions.markSending(edition.id());
             edition = edition.sending();
         }
@@ -178,21 +180,48 @@ public final class EditionSender {
         }
         Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
         before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
-        log.info("event=edition_send_started date={} edition={} to_send={} mode={}", date, edition.id(),
-                before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
-                        + before.get(DeliveryLedger.State.SENDING), mode);
-        Run run = new Run(prepared, mode, runStartedAt, cutoff, progress, reach);
-        String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        boolean firstHere = sendingHere.add(edition.id());
+        if (!firstHere && mode == SendMode.SCHEDULED) {
+            // the digest and retry jobs meeting on one node: the run already under way sends it
+            return new SendReport(date, edition.id(), 0, 0, 0, 0, before,
+                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+        }
+        String stoppedBecause;
+        Run run;
+        try {
+            run = new Run(prepared, mode, runStartedAt, cutoff, progress, reach);
+            log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
+                    ledger.toSend(edition, reach.zones()), mode, run.senderId);
+            stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        } finally {
+            if (firstHere) {
+                sendingHere.remove(edition.id());
+            }
+        }
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
                 : ledger.progress(edition, reach.zones());
         finishIfDone(edition, state, reach);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
                 run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
-        log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
-                date, report.sentNow(), report.deferredNow(), report.failedNow(), report.stillToSend(),
-                String.format("%.1f", report.ratePerSecond()));
+        log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}"
+                        + " claim_conflicts={}", date, report.sentNow(), report.deferredNow(), report.failedNow(),
+                report.stillToSend(), String.format("%.1f", report.ratePerSecond()), run.round.conflicts());
         return report;
+    }
+
+    /**
+     * Retries what is due in every edition still being sent (the scheduler's job): deferred rows
+     * whose time came, claims a stopped sender left, and subscribers who have no row yet.
+     */
+    public List<SendReport> retryDue() {
+        List<SendReport> reports = new ArrayList<>();
+        for (Edition edition : editions.list(30)) {
+            if (edition.status() == Edition.Status.SENDING && !sendingHere.contains(edition.id())) {
+                reports.add(send(edition.date(), SendMode.SCHEDULED, ProgressListener.NONE));
+            }
+        }
+        return reports;
     }
 
     /** Marks the edition sent when {@code state} has nothing left to send and no reader's morning of it is still ahead. */
@@ -216,7 +245,7 @@ public final class EditionSender {
         private final Instant cutoff;
         private final ProgressListener progress;
         private final Reach reach;
-        private final String senderId = senderId();
+        private final String senderId = ledger.newSenderId();
         /** Whole claimed batches go to the workers: one hand-off per batch, not per message. */
         private final BlockingQueue<List<DeliveryLedger.Claim>> queue;
         private final RateLimiter rateLimiter = new RateLimiter(sending.ratePerSecond());
@@ -230,8 +259,15 @@ public final class EditionSender {
         private SentJournal journal;
         private SentMarks sentMarks;
         private boolean journalFailed;
-        private final AtomicLong leftCheckedAt = new AtomicLong();
-        private volatile Set<Long> leftDeliveries; // null until first read
+        private final ClaimFence fence = ledger.fence(senderId);
+        /**
+         * Under a rate cap a hand-off is about two seconds of a connection's sending, and a claim one
+         * hand-off per connection twice over: a node holds no more than it can send soon, and the
+         * other nodes of a cluster find the rest of the edition to claim.
+         */
+        private final int handoffSize = sending.ratePerSecond() > 0
+                ? (int) Math.max(5, Math.min(HANDOFF, 2 * sending.ratePerSecond() / sending.connections())) : HANDOFF;
+        private final int claimSize = Math.min(CLAIM_BATCH, 2 * handoffSize * sending.connections());
 
         private final DeliveryLedger.Round round;
 
@@ -259,7 +295,7 @@ public final class EditionSender {
                     log.warn("event=sent_journal_unavailable dir={} reason=\"{}\"", journalDirectory.get(), e.getMessage());
                 }
             }
-            sentMarks = new SentMarks(ledger, journal, clock);
+            sentMarks = new SentMarks(ledger, journal, clock, senderId);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeat"));
             long beatMillis = Math.max(200, sending.claimTimeout().toMillis() / 3);
             heartbeat.scheduleAtFixedRate(() -> {
@@ -288,7 +324,7 @@ public final class EditionSender {
                     }
                     // a stopped sender's journal is applied before its claims can be taken over
                     recoverJournals(senderId);
-                    List<DeliveryLedger.Claim> batch = round.claim(CLAIM_BATCH);
+                    List<DeliveryLedger.Claim> batch = round.claim(claimSize);
                     if (batch.isEmpty()) {
                         // rows another live sender holds: wait for it to finish or for its claims to go stale
                         if (ledger.sendingElsewhere(editionId, senderId) == 0) {
@@ -303,8 +339,8 @@ public final class EditionSender {
                         continue;
                     }
                     waitingSince = 0;
-                    for (int from = 0; from < batch.size() && !stopping(); from += HANDOFF) {
-                        List<DeliveryLedger.Claim> handoff = batch.subList(from, Math.min(batch.size(), from + HANDOFF));
+                    for (int from = 0; from < batch.size() && !stopping(); from += handoffSize) {
+                        List<DeliveryLedger.Claim> handoff = batch.subList(from, Math.min(batch.size(), from + handoffSize));
                         while (!queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
                             if (stopping()) {
                                 break;
@@ -327,7 +363,7 @@ public final class EditionSender {
                 for (Thread worker : workers) {
                     joinQuietly(worker);
                 }
-                heartbeat.shutdownNow();
+                stopHeartbeat(heartbeat);
                 flushJournal();
                 if (journalFailed) {
                     // the ledger does not know all that was sent: the claims stay, and the journal
@@ -388,11 +424,12 @@ public final class EditionSender {
                     if (batch == POISON) {
                         return;
                     }
+                    ClaimFence.Check held = fence.check(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         if (stopping()) {
                             break; // the rest is released in bulk at the end
                         }
-                        deliver(transport, batch.get(i), i + 1 < batch.size() ? batch.get(i + 1) : null);
+                        deliver(transport, batch, i, held);
                     }
                 }
             } catch (InterruptedException e) {
@@ -403,16 +440,29 @@ public final class EditionSender {
             }
         }
 
-        /** Sends one claimed message; {@code next} (null: none) is the one this connection sends after it. */
-        private void deliver(MailTransport transport, DeliveryLedger.Claim claim, DeliveryLedger.Claim next)
+        /** Sends the claimed message at {@code index} of this connection's hand-off, if the row is still this sender's. */
+        private void deliver(MailTransport transport, List<DeliveryLedger.Claim> batch, int index, ClaimFence.Check held)
                 throws InterruptedException {
+            DeliveryLedger.Claim claim = batch.get(index);
+            DeliveryLedger.Claim next = index + 1 < batch.size() ? batch.get(index + 1) : null;
             OutgoingMessage message = prepared.compose(claim);
             slowDown.awaitTurn();
             rateLimiter.acquire();
-            if (leftSinceClaimed(claim)) {
-                ledger.markSkipped(claim.deliveryId(), "subscriber no longer active");
-                skipped.incrementAndGet();
-                return;
+            // right before the message goes out: a pause since the claim may have handed the row to another sender
+            switch (held.of(index)) {
+                case LOST -> {
+                    if (stopReason.compareAndSet(null, "claims lost to another sender (paused longer than the claim timeout)")) {
+                        log.warn("event=claims_lost sender={} delivery={}", senderId, claim.deliveryId());
+                    }
+                    return;
+                }
+                case LEFT -> {
+                    if (ledger.markSkipped(claim.deliveryId(), senderId, "subscriber no longer active")) {
+                        skipped.incrementAndGet();
+                    }
+                    return;
+                }
+                case HELD -> { }
             }
             SendResult result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
             if (result instanceof SendResult.Accepted accepted) {
@@ -421,8 +471,9 @@ public final class EditionSender {
                 connectionFailuresInARow.set(0);
                 slowDown.reset();
             } else if (result instanceof SendResult.Rejected rejected) {
-                ledger.markFailed(claim.deliveryId(), rejected.reply());
-                failed.incrementAndGet();
+                if (ledger.markFailed(claim.deliveryId(), senderId, rejected.reply())) {
+                    failed.incrementAndGet();
+                }
                 connectionFailuresInARow.set(0);
                 if (rejected.addressRefused()) {
                     subscribers.markBounced(claim.subscriberId(), rejected.reply());
@@ -440,39 +491,16 @@ public final class EditionSender {
             }
         }
 
-        /**
-         * Whether the subscriber left (unsubscribed, bounced) after their row was claimed: claims
-         * wait in the queue, for long under a rate cap. Checked against the database at most every
-         * {@link #LEFT_CHECK_NANOS}, for all the rows this sender holds at once.
-         */
-        private boolean leftSinceClaimed(DeliveryLedger.Claim claim) {
-            if (leftDeliveries == null) {
-                synchronized (this) {
-                    if (leftDeliveries == null) {
-                        leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
-                        leftCheckedAt.set(System.nanoTime());
-                    }
-                }
-            } else {
-                long last = leftCheckedAt.get();
-                long now = System.nanoTime();
-                // one sender refreshes the list; the others go on with the one it replaces instead of waiting
-                if (now - last > LEFT_CHECK_NANOS && leftCheckedAt.compareAndSet(last, now)) {
-                    leftDeliveries = ledger.claimedForInactive(prepared.edition().id(), senderId);
-                }
-            }
-            return leftDeliveries.contains(claim.deliveryId());
-        }
-
         private void defer(DeliveryLedger.Claim claim, SendResult.Deferred result) {
             List<Duration> backoff = sending.retryBackoff();
             Duration wait = backoff.get(Math.min(claim.attempts(), backoff.size()) - 1);
             Instant next = clock.instant().plus(wait);
             if (next.isAfter(cutoff) || next.isAfter(reach.deadline(claim.subscriberId()))) {
-                ledger.markFailed(claim.deliveryId(), "gave up at the retry cut-off; last reply: " + result.reply());
-                failed.incrementAndGet();
-            } else {
-                ledger.markDeferred(claim.deliveryId(), result.reply(), next);
+                if (ledger.markFailed(claim.deliveryId(), senderId, "gave up at the retry cut-off; last reply: "
+                        + result.reply())) {
+                    failed.incrementAndGet();
+                }
+            } else if (ledger.markDeferred(claim.deliveryId(), senderId, result.reply(), next)) {
                 deferred.incrementAndGet();
             }
             log.info("event=delivery_deferred delivery={} attempts={} reply=\"{}\"", claim.deliveryId(),
@@ -532,10 +560,14 @@ public final class EditionSender {
         return safe;
     }
 
-    private static String senderId() {
-        String pid = ManagementFactory.getRuntimeMXBean().getName();
-        String id = pid + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return id.length() > 64 ? id.substring(id.length() - 64) : id;
+    /** Lets a heartbeat in progress finish: interrupting a thread inside H2's file I/O closes the database file. */
+    private static void stopHeartbeat(ScheduledExecutorService heartbeat) {
+        heartbeat.shutdown();
+        try {
+            heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

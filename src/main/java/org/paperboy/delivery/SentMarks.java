@@ -2,6 +2,8 @@ package org.paperboy.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * "Sent" marks, durable before the connection sends its next message: appended to the
@@ -17,17 +19,21 @@ final class SentMarks {
     record Mark(long deliveryId, String reply, java.time.Instant at) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(SentMarks.class);
+
     private final DeliveryLedger ledger;
     private final SentJournal journal;
     private final java.time.Clock clock;
+    private final String senderId;
     private List<Mark> pending = new ArrayList<>();
     private long added;
     private long written;
     private boolean writing;
 
-    /** {@code journal} null: every mark is committed to the database. */
-    SentMarks(DeliveryLedger ledger, SentJournal journal, java.time.Clock clock) {
+    /** {@code journal} null: every mark is committed to the database, for the rows {@code senderId} still holds. */
+    SentMarks(DeliveryLedger ledger, SentJournal journal, java.time.Clock clock, String senderId) {
         this.ledger = ledger;
+        this.senderId = senderId;
         this.journal = journal;
         this.clock = clock;
     }
@@ -65,7 +71,11 @@ final class SentMarks {
             }
             boolean ok = false;
             try {
-                ledger.markSentAll(batch);
+                int written = ledger.markSentAll(batch, senderId);
+                if (written < batch.size()) {
+                    // sent in the moment between the last ownership check and the send: the new holder's result stands
+                    log.warn("event=sent_mark_fenced sender={} marks={}", senderId, batch.size() - written);
+                }
                 ok = true;
             } finally {
                 synchronized (this) {

@@ -20,6 +20,7 @@ import org.paperboy.config.Settings;
 import org.paperboy.store.Database;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
@@ -29,7 +30,6 @@ import org.quartz.JobListener;
 import org.quartz.impl.matchers.KeyMatcher;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
@@ -41,14 +41,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Quartz, set up on the application's database (JDBC job store, clustered so that several
- * {@code serve} processes on one PostgreSQL fire each run once), with three jobs:
- * the digest on {@code PAPERBOY_DIGEST_CRON}, the ingest on {@code PAPERBOY_INGEST_CRON},
- * a retry of deferred deliveries every five minutes, and, when a bounce mailbox is configured,
- * the bounce poller on {@code PAPERBOY_BOUNCE_POLL_CRON}.
+ * {@code serve} nodes on one PostgreSQL fire each run once): the digest on
+ * {@code PAPERBOY_DIGEST_CRON}, the ingest on {@code PAPERBOY_INGEST_CRON} and, when a bounce
+ * mailbox is configured, the bounce poller on {@code PAPERBOY_BOUNCE_POLL_CRON}. The retry job
+ * runs on {@code PAPERBOY_RETRY_CRON} in a scheduler of this node's own (in memory), so that it
+ * fires on every node: each node joins an edition being sent at its next tick, and takes over
+ * the claims of a node that died.
  *
  * <p>Misfire rule: Quartz itself never replays a missed digest run. On start, if the latest
  * scheduled digest time has passed today (in the newsletter's time zone) and today's edition
- * was not sent, the digest job fires once; a run missed on an earlier day is dropped.
+ * does not exist, the digest job fires once in the cluster (the first node to record the
+ * catch-up in the database fires it); a run missed on an earlier day is dropped.
  */
 public final class Scheduling implements AutoCloseable {
 
@@ -58,9 +61,11 @@ public final class Scheduling implements AutoCloseable {
     public static final JobKey INGEST = JobKey.jobKey("ingest", "paperboy");
     public static final JobKey RETRY = JobKey.jobKey("retry", "paperboy");
     public static final JobKey BOUNCES = JobKey.jobKey("bounces", "paperboy");
-    static final int RETRY_MINUTES = 5;
 
+    private final Database database;
     private final Scheduler scheduler;
+    /** This node's own scheduler, for the jobs every node runs. */
+    private final Scheduler local;
     private final Settings.Digest digest;
     private final Clock clock;
     private final Jobs jobs;
@@ -76,12 +81,18 @@ public final class Scheduling implements AutoCloseable {
         /** Reads the bounce mailbox (does nothing when none is configured). */
         void pollBounces();
 
-        /** Whether the edition of {@code date} still needs a run (none exists, or it is unfinished). */
-        boolean editionNeedsRun(LocalDate date);
+        /**
+         * Whether this node fires the missed digest run of {@code date}: no edition of that date
+         * exists and no other node recorded the catch-up first.
+         */
+        boolean claimCatchUp(LocalDate date);
     }
 
-    private Scheduling(Scheduler scheduler, Settings.Digest digest, Clock clock, Jobs jobs) {
+    private Scheduling(Database database, Scheduler scheduler, Scheduler local, Settings.Digest digest, Clock clock,
+                       Jobs jobs) {
+        this.database = database;
         this.scheduler = scheduler;
+        this.local = local;
         this.digest = digest;
         this.clock = clock;
         this.jobs = jobs;
@@ -92,14 +103,20 @@ public final class Scheduling implements AutoCloseable {
      *
      * @throws ConfigException when a cron expression is not valid
      */
-    public static Scheduling create(Database database, Settings.Digest digest, Clock clock, Jobs jobs) {
-        return create(database, digest, null, clock, jobs);
+    public static Scheduling create(Database database, Settings.Digest digest, String nodeId, Clock clock, Jobs jobs) {
+        return create(database, digest, null, nodeId, clock, jobs);
     }
 
-    /** As {@link #create(Database, Settings.Digest, Clock, Jobs)}, with the bounce poller on {@code bounceCron} if not null. */
-    public static Scheduling create(Database database, Settings.Digest digest, String bounceCron, Clock clock, Jobs jobs) {
+    /**
+     * As {@link #create(Database, Settings.Digest, String, Clock, Jobs)}, with the bounce poller on
+     * {@code bounceCron} if not null. {@code nodeId} is this node's id in the cluster (Quartz's
+     * instance id).
+     */
+    public static Scheduling create(Database database, Settings.Digest digest, String bounceCron, String nodeId,
+                                    Clock clock, Jobs jobs) {
         CronExpression digestCron = cron(SettingKey.DIGEST_CRON, digest.cron(), digest.timezone());
         CronExpression ingestCron = cron(SettingKey.INGEST_CRON, digest.ingestCron(), digest.timezone());
+        CronExpression retryCron = cron(SettingKey.RETRY_CRON, digest.retryCron(), digest.timezone());
         CronExpression bouncesCron = bounceCron == null ? null
                 : cron(SettingKey.BOUNCE_POLL_CRON, bounceCron, digest.timezone());
         String dataSourceName = "paperboy-" + UUID.randomUUID();
@@ -120,7 +137,7 @@ public final class Scheduling implements AutoCloseable {
         });
         Properties props = new Properties();
         props.setProperty("org.quartz.scheduler.instanceName", "paperboy");
-        props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        props.setProperty("org.quartz.scheduler.instanceId", nodeId);
         props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         props.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         props.setProperty("org.quartz.threadPool.threadCount", "3");
@@ -135,23 +152,26 @@ public final class Scheduling implements AutoCloseable {
         try {
             StdSchedulerFactory factory = new StdSchedulerFactory(props);
             Scheduler scheduler = factory.getScheduler();
+            Scheduler local = localScheduler(nodeId);
             Map<JobKey, Runnable> actions = Map.of(DIGEST, jobs::sendDigest, INGEST, jobs::ingest,
                     RETRY, jobs::retryDeferred, BOUNCES, jobs::pollBounces);
-            scheduler.setJobFactory((bundle, s) -> {
-                JobKey key = bundle.getJobDetail().getKey();
-                Runnable action = actions.get(key);
-                if (action == null) {
-                    throw new SchedulerException("no action for job " + key);
-                }
-                return new PaperboyJob(key.getName(), action);
-            });
-            Scheduling scheduling = new Scheduling(scheduler, digest, clock, jobs);
+            for (Scheduler each : java.util.List.of(scheduler, local)) {
+                each.setJobFactory((bundle, s) -> {
+                    JobKey key = bundle.getJobDetail().getKey();
+                    Runnable action = actions.get(key);
+                    if (action == null) {
+                        throw new SchedulerException("no action for job " + key);
+                    }
+                    return new PaperboyJob(key.getName(), action);
+                });
+            }
+            Scheduling scheduling = new Scheduling(database, scheduler, local, digest, clock, jobs);
             scheduling.store(DIGEST, CronScheduleBuilder.cronSchedule(digestCron)
                     .withMisfireHandlingInstructionDoNothing());
             scheduling.store(INGEST, CronScheduleBuilder.cronSchedule(ingestCron)
                     .withMisfireHandlingInstructionDoNothing());
-            scheduling.store(RETRY, SimpleScheduleBuilder.repeatMinutelyForever(RETRY_MINUTES)
-                    .withMisfireHandlingInstructionNextWithRemainingCount());
+            scheduler.deleteJob(RETRY); // an earlier version kept it in the shared store, where it fired on one node
+            store(local, RETRY, CronScheduleBuilder.cronSchedule(retryCron).withMisfireHandlingInstructionDoNothing());
             if (bouncesCron != null) {
                 scheduling.store(BOUNCES, CronScheduleBuilder.cronSchedule(bouncesCron)
                         .withMisfireHandlingInstructionDoNothing());
@@ -164,18 +184,44 @@ public final class Scheduling implements AutoCloseable {
         }
     }
 
-    private void store(JobKey key, org.quartz.ScheduleBuilder<? extends Trigger> schedule) throws SchedulerException {
+    private void store(JobKey key, CronScheduleBuilder schedule) throws SchedulerException {
+        store(scheduler, key, schedule);
+    }
+
+    /**
+     * Stores the job with its cron trigger, unless the same schedule is stored already: replacing
+     * a trigger restarts its clock, and every node of a cluster stores the jobs when it starts.
+     */
+    private static void store(Scheduler scheduler, JobKey key, CronScheduleBuilder schedule) throws SchedulerException {
         JobDetail job = JobBuilder.newJob(PaperboyJob.class).withIdentity(key).storeDurably().build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(key.getName(), key.getGroup()))
+        TriggerKey triggerKey = TriggerKey.triggerKey(key.getName(), key.getGroup());
+        CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey)
                 .forJob(key).withSchedule(schedule).startNow().build();
-        // replace what an earlier start stored: the cron may have changed since
+        if (scheduler.getTrigger(triggerKey) instanceof CronTrigger stored && scheduler.checkExists(key)
+                && stored.getCronExpression().equals(trigger.getCronExpression())
+                && stored.getTimeZone().getID().equals(trigger.getTimeZone().getID())) {
+            return;
+        }
         scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+    }
+
+    /** An in-memory scheduler of this node's own, for the jobs that run on every node. */
+    private static Scheduler localScheduler(String nodeId) throws SchedulerException {
+        Properties props = new Properties();
+        props.setProperty("org.quartz.scheduler.instanceName", "paperboy-node-" + UUID.randomUUID());
+        props.setProperty("org.quartz.scheduler.instanceId", nodeId);
+        props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        props.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        props.setProperty("org.quartz.threadPool.threadCount", "1");
+        props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        return new StdSchedulerFactory(props).getScheduler();
     }
 
     /** Starts firing, after applying the misfire rule for today's digest. */
     public void start() {
         try {
             scheduler.start();
+            local.start();
             catchUpMissedDigest();
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot start the scheduler: " + e.getMessage(), e);
@@ -189,7 +235,7 @@ public final class Scheduling implements AutoCloseable {
             return false;
         }
         LocalDate today = LocalDate.ofInstant(clock.instant(), digest.timezone());
-        if (!jobs.editionNeedsRun(today)) {
+        if (!jobs.claimCatchUp(today)) {
             return false;
         }
         log.info("event=digest_catch_up missed={} date={}", missed.get(), today);
@@ -271,7 +317,8 @@ public final class Scheduling implements AutoCloseable {
 
     public boolean isRunning() {
         try {
-            return scheduler.isStarted() && !scheduler.isShutdown() && !scheduler.isInStandbyMode();
+            return scheduler.isStarted() && !scheduler.isShutdown() && !scheduler.isInStandbyMode()
+                    && local.isStarted() && !local.isShutdown();
         } catch (SchedulerException e) {
             return false;
         }
@@ -288,9 +335,47 @@ public final class Scheduling implements AutoCloseable {
         }
     }
 
+    /** A node of the cluster as Quartz knows it: its id and its last check-in. */
+    public record Node(String id, Instant lastCheckIn, java.time.Duration checkInInterval) {
+    }
+
+    /** The nodes in Quartz's cluster table, this one included, most recent check-in first. */
+    public java.util.List<Node> nodes() {
+        try (Connection connection = database.connection();
+             java.sql.PreparedStatement ps = connection.prepareStatement("""
+                     select instance_name, last_checkin_time, checkin_interval from qrtz_scheduler_state
+                     where sched_name = ? order by last_checkin_time desc""")) {
+            ps.setString(1, scheduler.getSchedulerName());
+            java.util.List<Node> nodes = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    nodes.add(new Node(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                            java.time.Duration.ofMillis(rs.getLong(3))));
+                }
+            }
+            return nodes;
+        } catch (SQLException | SchedulerException e) {
+            throw new IllegalStateException("cannot read the nodes of the cluster: " + e.getMessage(), e);
+        }
+    }
+
+    /** This node's id in the cluster. */
+    public String nodeId() {
+        try {
+            return scheduler.getSchedulerInstanceId();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Stops firing; waits for running jobs to finish. */
     @Override
     public void close() {
+        try {
+            local.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("event=scheduler_shutdown_failed reason=\"{}\"", e.getMessage());
+        }
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException e) {

@@ -72,6 +72,7 @@ final class EditionsApi {
         LocalDate date = date(ctx.pathParam("date"));
         Edition edition = editions.find(date).orElseThrow(() -> new ApiError(404, "no edition for " + date, "date"));
         Map<String, Object> json = editionJson(edition, ledger.progress(edition));
+        json.put("nodes", ledger.byNode(edition.id())); // {node: {sent, claimed}}: who sends it in a cluster
         List<Map<String, Object>> problems = new ArrayList<>();
         for (DeliveryLedger.Problem p : ledger.problems(edition.id(), 100)) {
             Map<String, Object> problem = new LinkedHashMap<>();

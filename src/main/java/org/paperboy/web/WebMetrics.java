@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.PreparedStatement;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.Edition;
 import org.paperboy.delivery.EditionRepository;
+import org.paperboy.delivery.NodeDeliveries;
 import org.paperboy.store.Database;
 import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;
@@ -45,6 +48,7 @@ final class WebMetrics {
     private final Database database;
     private final SubscriberRepository subscribers;
     private final EditionRepository editions;
+    private final MultiGauge sentByNode;
 
     private record Snapshot(Map<SubscriberStatus, Integer> subscribers, Map<DeliveryLedger.State, Integer> messages,
                             double lastEditionSeconds) {
@@ -64,6 +68,8 @@ final class WebMetrics {
                     .description("Messages in the delivery ledger by state, over all editions")
                     .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
         }
+        sentByNode = MultiGauge.builder("paperboy.messages.sent.by.node")
+                .description("Messages sent, over all editions, by the node that sent them").register(registry);
         Gauge.builder("paperboy.last.edition.duration", snapshot, s -> s.get().lastEditionSeconds())
                 .description("From start to end of the latest finished edition").baseUnit("seconds").register(registry);
         bindProcessMetrics();
@@ -106,6 +112,8 @@ final class WebMetrics {
 
     String scrape() {
         snapshot.set(new Snapshot(subscribers.countByStatus(), messageTotals(), lastEditionSeconds()));
+        sentByNode.register(NodeDeliveries.sentPerNode(database).entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("node", e.getKey()), e.getValue())).toList(), true);
         return registry.scrape();
     }
 

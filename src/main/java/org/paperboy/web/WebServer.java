@@ -245,6 +245,11 @@ public final class WebServer implements AutoCloseable {
             scheduler.put("present", true);
             scheduler.put("running", schedulerOk);
             scheduler.put("nextDigest", scheduling.nextDigest().map(Object::toString).orElse(null));
+            if (database) {
+                scheduler.put("nodes", scheduling.nodes().stream().map(n -> Map.of("id", n.id(),
+                        "lastCheckIn", n.lastCheckIn().toString(), "checkInIntervalMillis", n.checkInInterval().toMillis()))
+                        .toList());
+            }
         }
         Object lastEdition = null;
         if (database) {
@@ -256,6 +261,7 @@ public final class WebServer implements AutoCloseable {
         }
         boolean ok = database && schedulerOk;
         body.put("status", ok ? "ok" : "degraded");
+        body.put("node", paperboy.nodeId());
         body.put("database", Map.of("reachable", database));
         body.put("scheduler", scheduler);
         body.put("lastEdition", lastEdition);

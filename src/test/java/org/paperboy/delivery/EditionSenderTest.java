@@ -56,6 +56,23 @@ class EditionSenderTest {
     }
 
     @Test
+    void aSecondScheduledRunOfASentEditionLeavesItSentAndUntouched() {
+        subscribe("ada@example.org", "alan@example.org");
+        LocalDate date = LocalDate.parse("2026-11-26");
+        paperboy.sender().send(date, SendMode.SCHEDULED, ProgressListener.NONE);
+        Edition sent = paperboy.editions().find(date).orElseThrow();
+        assertThat(sent.status()).isEqualTo(Edition.Status.SENT);
+        clock.advance(java.time.Duration.ofHours(1));
+
+        // the digest job fired again: another node's catch-up, a second trigger
+        SendReport again = paperboy.sender().send(date, SendMode.SCHEDULED, ProgressListener.NONE);
+
+        assertThat(again.sentNow()).isZero();
+        assertThat(paperboy.editions().find(date)).contains(sent); // same status, same finish time
+        assertThat(greenMail.getReceivedMessages()).hasSize(2);
+    }
+
+    @Test
     void deliversOneMessagePerSubscriberWithEveryListHeader() throws Exception {
         subscribe("ada@example.org", "alan@example.org", "grace@example.org");
 

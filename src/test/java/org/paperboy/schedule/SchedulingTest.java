@@ -137,6 +137,23 @@ class SchedulingTest {
     }
 
     @Test
+    void aNodeStartingAgainKeepsTheStoredTriggerWhoseScheduleDidNotChange() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T05:30:00Z"));
+        open(clock, "0 0 7 * * ?");
+        org.quartz.TriggerKey digestTrigger = org.quartz.TriggerKey.triggerKey("digest", "paperboy");
+        java.util.Date storedAt = scheduling.quartz().getTrigger(digestTrigger).getStartTime();
+        scheduling.close();
+        Thread.sleep(50);
+
+        // another node, or this one restarted: the same schedule must not restart the trigger's clock
+        scheduling = paperboy.scheduling(() -> { });
+
+        assertThat(scheduling.quartz().getTrigger(digestTrigger).getStartTime()).isEqualTo(storedAt);
+        // the retry job fires on every node, from each node's own scheduler, not once from the shared store
+        assertThat(scheduling.quartz().checkExists(Scheduling.RETRY)).isFalse();
+    }
+
+    @Test
     void anInvalidCronExpressionIsAConfigurationErrorNamingTheKey() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
 
