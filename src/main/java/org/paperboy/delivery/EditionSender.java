@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
+import org.paperboy.mail.MailSettingsException;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
@@ -65,6 +66,8 @@ public final class EditionSender {
     private final Sleeper sleeper;
     private final java.util.Optional<java.nio.file.Path> journalDirectory;
     private volatile boolean stopRequested;
+    /** A settings error that stopped a run: the retry job waits for new settings (a restart) instead of retrying it. */
+    private volatile MailSettingsException settingsError;
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
@@ -177,6 +180,12 @@ public final class EditionSender {
                         + before.get(DeliveryLedger.State.SENDING), mode);
         Run run = new Run(prepared, mode, runStartedAt, cutoff, progress);
         String stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
+        if (run.settingsError.get() != null) {
+            // the rows were released as they were: nobody is marked, nobody waits for a backoff
+            settingsError = run.settingsError.get();
+            log.error("event=edition_send_stopped date={} reason=\"{}\"", date, settingsError.getMessage());
+            throw settingsError;
+        }
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
                 : ledger.progress(edition);
@@ -194,6 +203,10 @@ public final class EditionSender {
      * whose time came, claims a stopped sender left, and subscribers who have no row yet.
      */
     public List<SendReport> retryDue() {
+        if (settingsError != null) {
+            log.warn("event=retry_skipped reason=\"{}\"", settingsError.getMessage());
+            return List.of();
+        }
         List<SendReport> reports = new ArrayList<>();
         for (Edition edition : editions.list(30)) {
             if (edition.status() == Edition.Status.SENDING) {
@@ -233,6 +246,7 @@ public final class EditionSender {
         private final AtomicInteger skipped = new AtomicInteger();
         private final AtomicInteger connectionFailuresInARow = new AtomicInteger();
         private final AtomicReference<String> stopReason = new AtomicReference<>();
+        private final AtomicReference<MailSettingsException> settingsError = new AtomicReference<>();
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
         private SentJournal journal;
         private SentMarks sentMarks;
@@ -420,7 +434,15 @@ public final class EditionSender {
                 skipped.incrementAndGet();
                 return;
             }
-            SendResult result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
+            SendResult result;
+            try {
+                result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
+            } catch (MailSettingsException e) {
+                // not the recipient's fault: the claim is released untouched when the run stops
+                settingsError.compareAndSet(null, e);
+                stopReason.compareAndSet(null, e.getMessage());
+                return;
+            }
             if (result instanceof SendResult.Accepted accepted) {
                 sentMarks.markSent(claim.deliveryId(), accepted.reply());
                 sent.incrementAndGet();
