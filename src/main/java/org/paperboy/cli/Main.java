@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "A self-hosted daily email digest of trending research papers.",
         subcommands = {DemoCommand.class, ServeCommand.class, SendCommand.class, ImportCommand.class,
                 FetchCommand.class, PapersCommand.class, SubscribersCommand.class, EditionsCommand.class, BouncesCommand.class,
+                DkimCommand.class,
                 PreviewCommand.class, TemplatesCommand.class, CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {
 

@@ -347,7 +347,9 @@ public final class EditionSender {
                 for (Thread worker : workers) {
                     joinQuietly(worker);
                 }
-                heartbeat.shutdownNow();
+                // not shutdownNow(): an interrupt in the middle of a heartbeat's write closes H2's file for good
+                heartbeat.shutdown();
+                awaitQuietly(heartbeat);
                 flushJournal();
                 if (journalFailed) {
                     // the ledger does not know all that was sent: the claims stay, and the journal
@@ -570,6 +572,14 @@ public final class EditionSender {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void joinQuietly(Thread thread) {
