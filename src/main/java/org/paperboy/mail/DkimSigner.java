@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.api.BodyHasher;
 import org.apache.james.jdkim.api.Headers;
 import org.apache.james.jdkim.exceptions.FailException;
-import org.apache.james.jdkim.impl.BodyHasherImpl;
 import org.paperboy.config.Settings;
 
 /**
@@ -23,8 +24,9 @@ import org.paperboy.config.Settings;
  * providers look at, including the one-click unsubscribe headers (RFC 8058 asks for them to be
  * signed). The RSA signature is Apache James jDKIM's, fed with the pre-encoded bytes directly
  * (its own entry point parses each message with mime4j first, which the bytes do not need). An
- * optional second signature with Ed25519 (RFC 8463) is ours: jDKIM 0.5 knows only RSA. It reuses
- * jDKIM's body hash, which is the same for both ({@code c=relaxed/relaxed}, no {@code l=}).
+ * optional second signature with Ed25519 (RFC 8463) is ours: jDKIM 0.5 knows only RSA
+ * ({@code SigningAlgorithm} has RSA alone). It reuses jDKIM's body hash, the same for both
+ * ({@code c=relaxed/relaxed}, no {@code l=}), and canonicalizes the headers itself.
  *
  * <p>Thread-safe and lock-free: each connection thread signs its own messages.
  */
@@ -84,9 +86,10 @@ public final class DkimSigner {
             try (OutputStream body = hasher.getOutputStream()) {
                 body.write(content, bodyStart, content.length - bodyStart);
             }
-            String rsaHeader = fold(rsa.sign(new FieldList(fields), hasher));
-            String edHeader = edKey == null ? null
-                    : ed25519(fields, signed, ((BodyHasherImpl) hasher).getDigest());
+            String rsaHeader = rsa.sign(new FieldList(fields), hasher);
+            // the body hash jDKIM computed (its digest can be read only once, by its own signing)
+            String edHeader = edKey == null ? null : ed25519(fields, signed, bodyHash(rsaHeader));
+            rsaHeader = fold(rsaHeader);
             byte[] first = (rsaHeader + "\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] second = edHeader == null ? new byte[0] : (edHeader + "\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] out = new byte[second.length + first.length + content.length];
@@ -99,11 +102,20 @@ public final class DkimSigner {
         }
     }
 
+    private static final Pattern BODY_HASH = Pattern.compile("(?:^|[;\\s])bh=([A-Za-z0-9+/=\\s]+);");
+
+    private static String bodyHash(String signature) {
+        Matcher m = BODY_HASH.matcher(signature);
+        if (!m.find()) {
+            throw new IllegalStateException("no bh= in jDKIM's signature");
+        }
+        return m.group(1).replaceAll("\\s+", "");
+    }
+
     /** The Ed25519 signature of RFC 8463: Ed25519 over the SHA-256 of the canonical header data. */
-    private String ed25519(List<String> fields, List<String> signed, byte[] bodyHash) throws GeneralSecurityException {
+    private String ed25519(List<String> fields, List<String> signed, String bodyHash) throws GeneralSecurityException {
         String header = "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + edSelector
-                + ";\r\n\th=" + String.join(":", signed) + ";\r\n\tbh=" + Base64.getEncoder().encodeToString(bodyHash)
-                + ";\r\n\tb=";
+                + ";\r\n\th=" + String.join(":", signed) + ";\r\n\tbh=" + bodyHash + ";\r\n\tb=";
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         for (String name : signed) {
             sha256.update(relaxed(last(fields, name)).getBytes(StandardCharsets.UTF_8));
