@@ -50,7 +50,7 @@ class RealMtaDeliveryTest {
     @BeforeAll
     static void startServers() throws Exception {
         List<String> readers = new ArrayList<>();
-        for (String prefix : new String[] {"starttls", "tls", "p12", "auth", "untrusted", "named", "plain", "retry"}) {
+        for (String prefix : new String[] {"starttls", "tls", "p12", "auth", "untrusted", "named", "plain", "retry", "local"}) {
             for (int i = 1; i <= 3; i++) {
                 readers.add(prefix + i);
             }
@@ -100,6 +100,19 @@ class RealMtaDeliveryTest {
             assertThat(report.stoppedBecause()).isNull();
         }
         assertDeliveredOnceEach("starttls", "(Authenticated sender: " + PrivateMailServers.SMTP_USER + ")");
+    }
+
+    @Test
+    void deliversThroughALocalPostfixOnLoopbackWithoutTlsOrAuthentication() throws Exception {
+        // the settings docs/sending.md gives for a Postfix on the same machine (its port 25 here a free one)
+        TestSettings settings = TestSettings.in(dir).with("SMTP_HOST", "127.0.0.1")
+                .with("SMTP_PORT", Integer.toString(mail.postfix().plainPort())).with("SMTP_SECURITY", "none");
+        try (Paperboy paperboy = open(settings, "local")) {
+            assertThat(paperboy.sender().send(DATE, SendMode.MANUAL, ProgressListener.NONE).sentNow()).isEqualTo(3);
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertThat(mail.postfix().delivered("local" + i)).hasSize(1);
+        }
     }
 
     @Test
