@@ -8,8 +8,11 @@
 # Each size runs BENCH_RUNS times (default 3), paperboy and smtp-source taking turns, and the
 # table shows the medians: on a small shared machine either rate moves by 20 % from run to run.
 #
+# With BENCH_DKIM=1 (the default) each run also sends the same edition signed with DKIM (RSA-2048,
+# a key made by `paperboy dkim keygen`), and the table gets a row "paperboy+dkim"; BENCH_DKIM=0 skips it.
+#
 # Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m), BENCH_RUNS (3),
-# BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
+# BENCH_DKIM (1), BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +23,7 @@ port="${BENCH_PORT:-2525}"
 connections="${BENCH_CONNECTIONS:-4}"
 heap="${BENCH_HEAP:--Xmx256m}"
 runs="${BENCH_RUNS:-3}"
+dkim="${BENCH_DKIM:-1}"
 work="$(mktemp -d /tmp/paperboy-bench.XXXXXX)"
 sink_pid=""
 
@@ -93,6 +97,30 @@ awk 'started || /^(Date|From|Message-ID|To|Subject):/ {started=1; print}' "$dump
 size=$(wc -c < "$work/sample.eml")
 echo "bench: one digest is $size bytes" >&2
 
+# the signing key of the signed row, made as an operator makes it
+dkim_env=()
+if [ "$dkim" = 1 ]; then
+  java -cp "$jar" org.paperboy.cli.Main dkim keygen --selector bench --domain bench.example \
+    --out "$work/dkim-bench.pem" >/dev/null
+  dkim_env=(PAPERBOY_DKIM_DOMAIN=bench.example PAPERBOY_DKIM_SELECTOR=bench PAPERBOY_DKIM_PRIVATE_KEY="$work/dkim-bench.pem")
+fi
+
+# one timed `paperboy send` of database $1 into $1.out/.err/.time; prints "wall rss loop_s loop_rate"
+timed_send() {
+  local name="$1"; shift
+  rm -rf "$work/$name" && cp -r "$work/$name.seed" "$work/$name"
+  sync  # the seeding's and the copy's writes reach the disk before the clock starts, not during the run
+  run_env "$name" PAPERBOY_JAVA_OPTS="$heap" "$@" /usr/bin/time -v -o "$work/$name.time" \
+    ./paperboy send > "$work/$name.out" 2> "$work/$name.err" || true
+  local wall rss sent loop
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); s=0; for (i=1;i<=length(t);i++) s=s*60+t[i]; print s}' "$work/$name.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
+  sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
+  loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
+  [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
+  echo "$wall $rss ${loop%% *} ${loop##* }"
+}
+
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
@@ -103,15 +131,12 @@ for n in "${sizes[@]}"; do
   : > "$work/$name.runs"
   for run in $(seq "$runs"); do
     # paperboy: the whole command, JVM start and ledger set-up included, on a fresh copy of the seed
-    rm -rf "$work/$name" && cp -r "$work/$name.seed" "$work/$name"
-    sync  # the seeding's and the copy's writes reach the disk before the clock starts, not during the run
-    run_env "$name" PAPERBOY_JAVA_OPTS="$heap" /usr/bin/time -v -o "$work/$name.time" \
-      ./paperboy send > "$work/$name.out" 2> "$work/$name.err" || true
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); s=0; for (i=1;i<=length(t);i++) s=s*60+t[i]; print s}' "$work/$name.time")
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
-    sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
-    loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
-    [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
+    plain=$(timed_send "$name")
+    signed="- - - -"
+    if [ "$dkim" = 1 ]; then
+      signed=$(timed_send "$name" "${dkim_env[@]}")
+      grep -q . "$work/$name.err" && grep -i "dkim\|warn\|error" "$work/$name.err" >&2 || true
+    fi
 
     # reference right after: smtp-source, same count, same message, same number of connections kept open
     sync
@@ -120,8 +145,9 @@ for n in "${sizes[@]}"; do
       "127.0.0.1:$port"
     end=$(date +%s.%N)
     ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-    echo "$wall $rss ${loop%% *} ${loop##* } $ref_wall" >> "$work/$name.runs"
-    awk -v n="$n" -v r="$run" '{printf "  run %d: paperboy %.0f msg/s (%.2f s), smtp-source %.0f msg/s (%.2f s), ratio %.2f\n", r, n/$1, $1, n/$5, $5, $5/$1}' \
+    echo "$plain $ref_wall $signed" >> "$work/$name.runs"
+    awk -v n="$n" -v r="$run" '{printf "  run %d: paperboy %.0f msg/s (%.2f s), smtp-source %.0f msg/s (%.2f s), ratio %.2f", r, n/$1, $1, n/$5, $5, $5/$1;
+      if ($6 != "-") printf "; signed %.0f msg/s (%.2f s), ratio %.2f", n/$6, $6, $5/$6; printf "\n"}' \
       <(tail -1 "$work/$name.runs") >&2
   done
   # the median of each column over the runs; the ratio is that of the medians
@@ -134,6 +160,15 @@ for n in "${sizes[@]}"; do
   ref_rate=$(awk -v n="$n" -v w="$ref_wall" 'BEGIN {printf "%.0f", n / w}')
   ratio=$(awk -v a="$pb_rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}')
   printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio"
+  if [ "$dkim" = 1 ]; then
+    s_wall=$(cut -d' ' -f6 "$work/$name.runs" | median)
+    s_rss=$(cut -d' ' -f7 "$work/$name.runs" | sort -g | tail -1)
+    s_send=$(cut -d' ' -f8 "$work/$name.runs" | median)
+    s_loop=$(cut -d' ' -f9 "$work/$name.runs" | median)
+    s_rate=$(awk -v n="$n" -v w="$s_wall" 'BEGIN {printf "%.0f", n / w}')
+    s_ratio=$(awk -v n="$n" -v w="$s_wall" -v b="$ref_rate" 'BEGIN {printf "%.2f", n / w / b}')
+    printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy+dkim" "$s_rate" "$s_wall" "$s_send" "$s_rss" "$s_loop" "$s_ratio"
+  fi
   printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "smtp-source" "$ref_rate" "$ref_wall" "-" "-" "-" "1.00"
   rm -rf "$work/$name" "$work/$name.seed"
 done

@@ -22,6 +22,7 @@ import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Newsletter;
 import org.paperboy.mail.BounceMailbox;
 import org.paperboy.mail.MailTransport;
+import org.paperboy.mail.ServerTrust;
 import org.paperboy.mail.SmtpMailTransport;
 import org.paperboy.papers.PaperRepository;
 import org.paperboy.schedule.Scheduling;
@@ -72,7 +73,7 @@ public final class Paperboy implements AutoCloseable {
                 settings.web().baseUrl(), settings.mail().postalAddress(), settings.brand().accentColor(),
                 settings.brand().logoUrl(), settings.brand().intro()), settings.brand().subject());
         this.transports = transports != null ? transports : SmtpMailTransport.factory(settings.smtp(),
-                heloName(settings), settings.sending().messagesPerConnection());
+                settings.dkim(), heloName(settings), settings.sending().messagesPerConnection());
         this.sleeper = sleeper;
     }
 
@@ -187,7 +188,8 @@ public final class Paperboy implements AutoCloseable {
                     "the host of the mailbox that receives bounces (and PAPERBOY_BOUNCE_ADDRESS pointing at it)");
         }
         BounceMailbox mailbox = new BounceMailbox(new BounceMailbox.Account(b.protocol(), b.host(), b.port(),
-                b.username(), b.password(), b.security(), b.folder(), settings.smtp().timeout()));
+                b.username(), b.password(), b.security(), b.folder(), settings.smtp().timeout()),
+                ServerTrust.from(settings.smtp().trust()));
         return new BouncePoller(mailbox, database, subscribers, links().signer(), b.softBounceLimit(), clock);
     }
 

@@ -3,6 +3,7 @@ package org.paperboy.cli;
 import org.paperboy.config.ConfigException;
 import org.paperboy.delivery.EditionFailedException;
 import org.paperboy.delivery.NothingToSendException;
+import org.paperboy.mail.MailSettingsException;
 import org.paperboy.store.StoreException;
 import org.paperboy.subscriptions.InvalidEmailException;
 import org.paperboy.templates.TemplateException;
@@ -27,6 +28,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof TemplateException || e instanceof EditionFailedException) {
             err.println("paperboy: " + e.getMessage());
             err.println("hint: fix the template, then run 'paperboy templates check'");
+            return Main.FAILURE;
+        }
+        if (e instanceof MailSettingsException) {
+            err.println("paperboy: " + e.getMessage());
+            err.println("hint: nobody was marked sent; fix the setting, then run the command again");
             return Main.FAILURE;
         }
         if (e instanceof NothingToSendException) {

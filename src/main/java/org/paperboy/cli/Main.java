@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "paperboy", mixinStandardHelpOptions = true, version = "Paperboy 0.1.0",
         description = "A self-hosted daily email digest of trending research papers.",
         subcommands = {DemoCommand.class, ServeCommand.class, SendCommand.class, ImportCommand.class,
-                FetchCommand.class, PapersCommand.class, SubscribersCommand.class, EditionsCommand.class, BouncesCommand.class, BackupCommand.class,
+                FetchCommand.class, PapersCommand.class, SubscribersCommand.class, EditionsCommand.class, BouncesCommand.class,
+                BackupCommand.class, DkimCommand.class,
                 PreviewCommand.class, TemplatesCommand.class, CommandLine.HelpCommand.class})
 public final class Main extends CommandGroup {
 

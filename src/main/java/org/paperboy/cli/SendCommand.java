@@ -44,11 +44,15 @@ final class SendCommand implements Callable<Integer> {
             }
             Thread shutdown = new Thread(sender::requestStop, "send-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
-            SendReport report = sender.send(day, SendMode.MANUAL, (done, total, rate) -> {
-                err.printf(Locale.ROOT, "\rsending %s: %d/%d (%.0f msg/s)   ", day, done, total, rate);
-                err.flush();
-            });
-            err.println();
+            SendReport report;
+            try {
+                report = sender.send(day, SendMode.MANUAL, (done, total, rate) -> {
+                    err.printf(Locale.ROOT, "\rsending %s: %d/%d (%.0f msg/s)   ", day, done, total, rate);
+                    err.flush();
+                });
+            } finally {
+                err.println(); // ends the progress line, also before an error's line
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
             } catch (IllegalStateException e) {

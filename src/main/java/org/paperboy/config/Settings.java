@@ -21,6 +21,7 @@ public record Settings(
         Sending sending,
         Brand brand,
         Bounces bounces,
+        Dkim dkim,
         String logLevel) {
 
     public static final java.util.List<String> LOG_LEVELS = java.util.List.of("error", "warn", "info", "debug");
@@ -33,10 +34,26 @@ public record Settings(
 
     public enum SmtpSecurity { STARTTLS, TLS, NONE }
 
+    /** {@code trust} is empty when only the JVM's own CA certificates are trusted. */
     public record Smtp(String host, int port, String username, String password,
-                       SmtpSecurity security, Duration timeout) {
+                       SmtpSecurity security, Duration timeout, String trust) {
         public boolean authenticates() {
             return !username.isEmpty();
+        }
+    }
+
+    /**
+     * DKIM signing; {@code domain} empty means none. {@code selectors} and {@code keyFiles} pair up:
+     * the first is the RSA key, an optional second the Ed25519 key.
+     */
+    public record Dkim(String domain, List<String> selectors, List<Path> keyFiles) {
+        public Dkim {
+            selectors = List.copyOf(selectors);
+            keyFiles = List.copyOf(keyFiles);
+        }
+
+        public boolean enabled() {
+            return !domain.isEmpty();
         }
     }
 

@@ -141,7 +141,7 @@ public final class SettingsLoader {
                 new Settings.Smtp(required(SettingKey.SMTP_HOST, ""), integer(SettingKey.SMTP_PORT, 1, 65535),
                         text(SettingKey.SMTP_USERNAME), text(SettingKey.SMTP_PASSWORD),
                         security(SettingKey.SMTP_SECURITY),
-                        Duration.ofSeconds(integer(SettingKey.SMTP_TIMEOUT_SECONDS, 1, 600))),
+                        Duration.ofSeconds(integer(SettingKey.SMTP_TIMEOUT_SECONDS, 1, 600)), trustFile()),
                 new Settings.Mail(address(SettingKey.MAIL_FROM, false), address(SettingKey.MAIL_REPLY_TO, true),
                         bounceAddress(), headerSafe(SettingKey.LIST_NAME), text(SettingKey.POSTAL_ADDRESS)),
                 new Settings.Web(httpUrl(SettingKey.BASE_URL), integer(SettingKey.WEB_PORT, 1, 65535),
@@ -169,6 +169,7 @@ public final class SettingsLoader {
                         text(SettingKey.BOUNCE_MAILBOX_USERNAME), text(SettingKey.BOUNCE_MAILBOX_PASSWORD),
                         required(SettingKey.BOUNCE_MAILBOX_FOLDER, ""), required(SettingKey.BOUNCE_POLL_CRON, ""),
                         integer(SettingKey.SOFT_BOUNCE_LIMIT, 1, 100)),
+                dkim(),
                 logLevel());
     }
 
@@ -372,6 +373,63 @@ public final class SettingsLoader {
                     + String.join(", ", Settings.Brand.SUBJECT_PLACEHOLDERS));
         }
         return value;
+    }
+
+    private String trustFile() {
+        SettingKey key = SettingKey.SMTP_TRUST;
+        String value = text(key);
+        if (!value.isEmpty() && !Files.isReadable(Path.of(value))) {
+            throw new ConfigException(key.envName(), value(key), "a readable PEM or PKCS#12 file of CA certificates");
+        }
+        return value;
+    }
+
+    private static final Pattern DNS_NAME = Pattern.compile("(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+            + "(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    /** DKIM: all three settings or none; one selector per key file, at most two (RSA, then Ed25519). */
+    private Settings.Dkim dkim() {
+        String domain = text(SettingKey.DKIM_DOMAIN).toLowerCase(Locale.ROOT);
+        List<String> selectors = list(SettingKey.DKIM_SELECTOR);
+        List<String> keys = list(SettingKey.DKIM_PRIVATE_KEY);
+        if (domain.isEmpty()) {
+            if (!selectors.isEmpty() || !keys.isEmpty()) {
+                throw new ConfigException(SettingKey.DKIM_DOMAIN.envName(), null,
+                        "the signing domain, since PAPERBOY_DKIM_SELECTOR or PAPERBOY_DKIM_PRIVATE_KEY is set");
+            }
+            return new Settings.Dkim("", List.of(), List.of());
+        }
+        if (!DNS_NAME.matcher(domain).matches() || !domain.contains(".")) {
+            throw new ConfigException(SettingKey.DKIM_DOMAIN.envName(), value(SettingKey.DKIM_DOMAIN),
+                    "a domain name such as example.org");
+        }
+        if (selectors.isEmpty() || selectors.size() > 2 || !selectors.stream().allMatch(s -> DNS_NAME.matcher(s).matches())) {
+            throw new ConfigException(SettingKey.DKIM_SELECTOR.envName(), value(SettingKey.DKIM_SELECTOR),
+                    "one selector, or two comma-separated (RSA, then Ed25519), of letters, digits, '-' and '.'");
+        }
+        if (keys.size() != selectors.size()) {
+            throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), value(SettingKey.DKIM_PRIVATE_KEY),
+                    "one PEM key file per selector in PAPERBOY_DKIM_SELECTOR (" + selectors.size() + ")");
+        }
+        List<Path> files = new ArrayList<>();
+        for (String key : keys) {
+            if (!Files.isReadable(Path.of(key))) {
+                throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), value(SettingKey.DKIM_PRIVATE_KEY),
+                        "readable PEM files; make one with: paperboy dkim keygen --selector S");
+            }
+            files.add(Path.of(key));
+        }
+        return new Settings.Dkim(domain, selectors, files);
+    }
+
+    private List<String> list(SettingKey key) {
+        List<String> items = new ArrayList<>();
+        for (String part : text(key).split(",")) {
+            if (!part.isBlank()) {
+                items.add(part.strip());
+            }
+        }
+        return items;
     }
 
     private void launcherSwitch(SettingKey key) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
+import org.paperboy.mail.MailSettingsException;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
@@ -62,6 +63,8 @@ public final class EditionSender {
     private volatile boolean stopRequested;
     /** Editions a run of this process is sending: the retry job leaves them to it. */
     private final Set<Long> sendingHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A settings error that stopped a run: the retry job waits for new settings (a restart) instead of retrying it. */
+    private volatile MailSettingsException settingsError;
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
                          DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
@@ -198,6 +201,12 @@ public final class EditionSender {
                 sendingHere.remove(edition.id());
             }
         }
+        if (run.settingsError.get() != null) {
+            // the rows were released as they were: nobody is marked, nobody waits for a backoff
+            settingsError = run.settingsError.get();
+            log.error("event=edition_send_stopped date={} reason=\"{}\"", date, settingsError.getMessage());
+            throw settingsError;
+        }
         // a run that found everyone due with a row is over; who joined since waits for the next edition
         Map<DeliveryLedger.State, Integer> state = run.round.everyoneHasARow() ? ledger.rowCounts(edition.id())
                 : ledger.progress(edition, reach.zones());
@@ -211,10 +220,26 @@ public final class EditionSender {
     }
 
     /**
+     * Whether a settings error (authentication, certificate trust, a missing STARTTLS) stopped a run
+     * of this process: scheduled runs then wait for new settings, a restart, instead of logging in
+     * with the same wrong ones every tick. Logged once per skipped tick.
+     */
+    public boolean blockedBySettings() {
+        MailSettingsException error = settingsError;
+        if (error != null) {
+            log.warn("event=retry_skipped reason=\"{}\"", error.getMessage());
+        }
+        return error != null;
+    }
+
+    /**
      * Retries what is due in every edition still being sent (the scheduler's job): deferred rows
      * whose time came, claims a stopped sender left, and subscribers who have no row yet.
      */
     public List<SendReport> retryDue() {
+        if (blockedBySettings()) {
+            return List.of();
+        }
         List<SendReport> reports = new ArrayList<>();
         for (Edition edition : editions.list(30)) {
             if (edition.status() == Edition.Status.SENDING && !sendingHere.contains(edition.id())) {
@@ -255,6 +280,7 @@ public final class EditionSender {
         private final AtomicInteger skipped = new AtomicInteger();
         private final AtomicInteger connectionFailuresInARow = new AtomicInteger();
         private final AtomicReference<String> stopReason = new AtomicReference<>();
+        private final AtomicReference<MailSettingsException> settingsError = new AtomicReference<>();
         private final SlowDown slowDown = new SlowDown(sending.slowDownPause(), sleeper);
         private SentJournal journal;
         private SentMarks sentMarks;
@@ -464,7 +490,15 @@ public final class EditionSender {
                 }
                 case HELD -> { }
             }
-            SendResult result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
+            SendResult result;
+            try {
+                result = transport.send(message, next == null || stopping() ? null : prepared.envelope(next));
+            } catch (MailSettingsException e) {
+                // not the recipient's fault: the claim is released untouched when the run stops
+                settingsError.compareAndSet(null, e);
+                stopReason.compareAndSet(null, e.getMessage());
+                return;
+            }
             if (result instanceof SendResult.Accepted accepted) {
                 sentMarks.markSent(claim.deliveryId(), accepted.reply());
                 sent.incrementAndGet();

@@ -54,6 +54,9 @@ public final class MorningDelivery {
      * @throws RuntimeException the first edition's failure, after every other edition had its turn
      */
     public List<SendReport> sendDue() {
+        if (sender.blockedBySettings()) {
+            return List.of();
+        }
         Instant now = clock.instant();
         Set<ZoneId> zonesInUse = subscribers.zonesInUse();
         SortedSet<LocalDate> dates = new TreeSet<>(mornings.datesDue(now, zonesInUse));

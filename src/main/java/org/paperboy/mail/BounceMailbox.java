@@ -71,8 +71,13 @@ public final class BounceMailbox {
     private final Session session;
 
     public BounceMailbox(Account account) {
+        this(account, ServerTrust.jvmDefault());
+    }
+
+    /** A mailbox whose TLS certificate must chain to {@code trust} and name the host. */
+    public BounceMailbox(Account account, ServerTrust trust) {
         this.account = account;
-        this.session = Session.getInstance(properties(account));
+        this.session = Session.getInstance(properties(account, trust));
     }
 
     /**
@@ -137,7 +142,7 @@ public final class BounceMailbox {
         }
     }
 
-    private static Properties properties(Account account) {
+    private static Properties properties(Account account, ServerTrust trust) {
         Properties props = new Properties();
         String timeout = Long.toString(account.timeout().toMillis());
         for (String protocol : new String[] {account.protocol(), account.protocol() + "s"}) {
@@ -146,6 +151,7 @@ public final class BounceMailbox {
             props.put(p + "timeout", timeout);
             props.put(p + "writetimeout", timeout);
             props.put(p + "ssl.checkserveridentity", "true");
+            props.put(p + "ssl.socketFactory", trust.socketFactory());
         }
         if (account.security() == Settings.SmtpSecurity.STARTTLS) {
             props.put("mail." + account.protocol() + ".starttls.enable", "true");

@@ -57,6 +57,12 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
         return SERVER_OUTPUT != null;
     }
 
+    /** Why {@link #available()} is false, for the warning at start; null when it is true. */
+    public static String unavailableReason() {
+        return SERVER_OUTPUT != null ? null : "SMTPTransport.serverOutput (an OutputStream) not found in this Angus "
+                + SMTPTransport.class.getPackage().getImplementationVersion();
+    }
+
     /**
      * Sends one message in one SMTP transaction: MAIL, RCPT and DATA in one write when the server
      * offers PIPELINING (RFC 2920), else one at a time. A refusal before the data resets the

@@ -11,6 +11,11 @@ public final class SmtpSessions {
     }
 
     public static Session create(Settings.Smtp smtp, String heloName) {
+        return create(smtp, heloName, ServerTrust.from(smtp.trust()));
+    }
+
+    /** A session whose TLS trusts {@code trust}: the JVM's CA certificates and those the operator added. */
+    public static Session create(Settings.Smtp smtp, String heloName, ServerTrust trust) {
         String timeout = Long.toString(smtp.timeout().toMillis());
         TimedSocketFactory sockets = new TimedSocketFactory(smtp.timeout());
         Properties props = new Properties();
@@ -31,8 +36,14 @@ public final class SmtpSessions {
             props.put("mail.smtp.starttls.enable", "true");
             props.put("mail.smtp.starttls.required", "true");
             props.put("mail.smtp.ssl.checkserveridentity", "true");
+            // layered over the timed socket by STARTTLS
+            props.put("mail.smtp.ssl.socketFactory", trust.socketFactory());
         } else if (smtp.security() == Settings.SmtpSecurity.TLS) {
             props.put("mail.smtps.ssl.checkserveridentity", "true");
+            // with an SSL factory Angus connects a plain socket of its own, not a timed one: its write
+            // timeout (a timer per write) bounds the writes instead, on this slower path only
+            props.put("mail.smtps.ssl.socketFactory", trust.socketFactory());
+            props.put("mail.smtps.writetimeout", timeout);
         }
         return Session.getInstance(props);
     }

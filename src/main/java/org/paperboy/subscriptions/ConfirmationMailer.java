@@ -12,6 +12,7 @@ import org.paperboy.mail.BodyTemplate;
 import org.paperboy.mail.Envelope;
 import org.paperboy.mail.Letter;
 import org.paperboy.mail.LetterWriter;
+import org.paperboy.mail.MailSettingsException;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.Mailboxes;
 import org.paperboy.mail.OutgoingMessage;
@@ -98,6 +99,10 @@ public final class ConfirmationMailer {
         SendResult result;
         try (MailTransport transport = transports.open()) {
             result = transport.send(new OutgoingMessage(new Envelope(from, email), content));
+        } catch (MailSettingsException e) {
+            log.error("event=confirmation_not_sent kind={} reason=\"{}\"", already ? "already_subscribed" : "confirm",
+                    e.getMessage());
+            return false;
         }
         String kind = already ? "already_subscribed" : "confirm";
         if (result instanceof SendResult.Accepted) {
