@@ -8,6 +8,8 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.paperboy.config.Settings;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Recipient;
@@ -21,11 +23,14 @@ import org.paperboy.papers.RankedPaper;
 import org.paperboy.subscriptions.SubscriberLinks;
 
 /**
- * Turns an edition into messages. Each distinct digest (ranking × size) is rendered once; per
- * subscriber only the headers and the signed links are new, spliced into bodies that were
- * encoded beforehand.
+ * Turns an edition into messages. Each distinct digest (a reader's selection, or ranking × size
+ * for rows made without one) is rendered once; per subscriber only the headers and the signed
+ * links are new, spliced into bodies that were encoded beforehand.
  */
 public final class EditionComposer {
+
+    /** Rendered selections kept at once; a few hundred KB each. */
+    static final int SELECTIONS_KEPT = 64;
 
     private final DigestRenderer renderer;
     private final EditionPapers editionPapers;
@@ -72,6 +77,11 @@ public final class EditionComposer {
         private final Edition edition;
         private final Map<Edition.Selection, List<RankedPaper>> rankings;
         private final Map<String, Body> bodies = new ConcurrentHashMap<>();
+        /**
+         * Bodies of readers' selections, each rendered once: rows are queued in selection order, so
+         * a selection's readers come in one stretch and the few in flight are all that is kept.
+         */
+        private final Cache<Long, Body> selectionBodies = Caffeine.newBuilder().maximumSize(SELECTIONS_KEPT).build();
         private final LetterWriter writer;
         private final String listId;
         private final Instant linkExpiry;
@@ -91,11 +101,22 @@ public final class EditionComposer {
         Body body(Edition.Selection selection, int size) {
             return bodies.computeIfAbsent(selection + "/" + size, key -> {
                 List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
-                List<RankedPaper> cut = ranking.subList(0, Math.min(size, ranking.size()));
-                RenderedDigest digest = renderer.render(edition.date(), cut, Recipient.SLOTS);
-                return new Body(digest.subject(), BodyTemplate.compile(digest.text(), BodyTemplate.Kind.TEXT),
-                        BodyTemplate.compile(digest.html(), BodyTemplate.Kind.HTML));
+                return render(ranking.subList(0, Math.min(size, ranking.size())));
             });
+        }
+
+        /** The body of a claimed delivery: its own selection, or the cut of its ranking for rows made without one. */
+        Body body(DeliveryLedger.Claim claim) {
+            if (claim.selectionId() == 0) {
+                return body(claim.selection(), claim.digestSize());
+            }
+            return selectionBodies.get(claim.selectionId(), id -> render(editionPapers.selection(id, rankings)));
+        }
+
+        private Body render(List<RankedPaper> papers) {
+            RenderedDigest digest = renderer.render(edition.date(), papers, Recipient.SLOTS);
+            return new Body(digest.subject(), BodyTemplate.compile(digest.text(), BodyTemplate.Kind.TEXT),
+                    BodyTemplate.compile(digest.html(), BodyTemplate.Kind.HTML));
         }
 
         public Edition edition() {
@@ -109,7 +130,7 @@ public final class EditionComposer {
 
         /** The message for one claimed delivery. */
         public OutgoingMessage compose(DeliveryLedger.Claim claim) {
-            Body body = body(claim.selection(), claim.digestSize());
+            Body body = body(claim);
             String unsubscribeUrl = links.unsubscribeUrl(claim.subscriberId(), linkExpiry);
             Recipient recipient = new Recipient(claim.email(), unsubscribeUrl,
                     links.preferencesUrl(claim.subscriberId(), linkExpiry));

@@ -56,6 +56,7 @@ public final class EditionSender {
     private final EditionRepository editions;
     private final DeliveryLedger ledger;
     private final EditionComposer composer;
+    private final ReaderSelections readerSelections;
     private final SubscriberRepository subscribers;
     private final MailTransport.Factory transports;
     private final Settings.Sending sending;
@@ -67,7 +68,8 @@ public final class EditionSender {
     private volatile boolean stopRequested;
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
-                         DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
+                         DeliveryLedger ledger, EditionComposer composer, ReaderSelections readerSelections,
+                         SubscriberRepository subscribers,
                          MailTransport.Factory transports, Settings.Sending sending, Settings.Digest digest,
                          String mailFrom, java.util.Optional<java.nio.file.Path> journalDirectory, Clock clock,
                          Sleeper sleeper) {
@@ -76,6 +78,7 @@ public final class EditionSender {
         this.editions = editions;
         this.ledger = ledger;
         this.composer = composer;
+        this.readerSelections = readerSelections;
         this.subscribers = subscribers;
         this.transports = transports;
         this.sending = sending;
@@ -147,6 +150,7 @@ public final class EditionSender {
         ledger.foldSent();
         recoverJournals("");
         Edition edition = edition(date);
+        ReaderSelections.Report choosing = choose(edition);
         DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size());
         EditionComposer.Prepared prepared;
         try {
@@ -168,7 +172,7 @@ public final class EditionSender {
             Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
             finishIfDone(edition, state);
             return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
-                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
         }
         Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
         before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
@@ -182,11 +186,19 @@ public final class EditionSender {
                 : ledger.progress(edition);
         finishIfDone(edition, state);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
-                run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
+                run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause, choosing);
         log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
                 date, report.sentNow(), report.deferredNow(), report.failedNow(), report.stillToSend(),
                 String.format("%.1f", report.ratePerSecond()));
         return report;
+    }
+
+    /** Chooses the papers of every reader due the edition who has no row yet, unless it is past its cut-off. */
+    private ReaderSelections.Report choose(Edition edition) {
+        if (clock.instant().isAfter(edition.startedAt().plus(sending.retryCutoff()))) {
+            return ReaderSelections.Report.NONE;
+        }
+        return readerSelections.chooseAll(edition, composer.rankings(edition), digest.size(), messageIdSuffix(edition));
     }
 
     /**

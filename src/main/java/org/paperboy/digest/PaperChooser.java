@@ -61,6 +61,7 @@ public final class PaperChooser {
      */
     public Selection choose(Collection<String> topics, Set<Long> received, int size) {
         List<RankedPaper> chosen = new ArrayList<>(size);
+        List<Entry> entries = new ArrayList<>(size);
         boolean[] taken = new boolean[ranking.size()];
         int leftOut = 0;
         for (Matched m : matches(topics)) {
@@ -73,8 +74,8 @@ public final class PaperChooser {
                 leftOut++;
                 continue;
             }
-            chosen.add(new RankedPaper(chosen.size() + 1, candidate.paper(), candidate.score(),
-                    "matches " + m.topics() + " · " + candidate.reason()));
+            chosen.add(entry(chosen.size() + 1, candidate, m.topics()));
+            entries.add(new Entry(candidate.paper().id(), m.topics()));
         }
         int matching = chosen.size();
         for (int i = 0; i < ranking.size() && chosen.size() < size; i++) {
@@ -86,10 +87,41 @@ public final class PaperChooser {
                 leftOut++;
                 continue;
             }
-            chosen.add(new RankedPaper(chosen.size() + 1, candidate.paper(), candidate.score(), candidate.reason()));
+            chosen.add(entry(chosen.size() + 1, candidate, null));
+            entries.add(new Entry(candidate.paper().id(), null));
         }
-        return new Selection(List.copyOf(chosen), matching, leftOut);
+        return new Selection(List.copyOf(chosen), List.copyOf(entries), matching, leftOut);
     }
+
+    /** A paper of a selection as stored: its id and the topics it matched (null: none). */
+    public record Entry(long paperId, String matches) {
+    }
+
+    /**
+     * A stored selection as the reader received it, from the ranking it was chosen from; papers
+     * no longer in the ranking are left out.
+     */
+    public static List<RankedPaper> rebuild(List<RankedPaper> ranking, List<Entry> entries) {
+        Map<Long, RankedPaper> byId = new HashMap<>();
+        ranking.forEach(r -> byId.put(r.paper().id(), r));
+        List<RankedPaper> papers = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            RankedPaper candidate = byId.get(e.paperId());
+            if (candidate != null) {
+                papers.add(entry(papers.size() + 1, candidate, e.matches()));
+            }
+        }
+        return List.copyOf(papers);
+    }
+
+    private static final String MATCHES = "matches ";
+    private static final String SEPARATOR = " · ";
+
+    private static RankedPaper entry(int rank, RankedPaper candidate, String matches) {
+        return new RankedPaper(rank, candidate.paper(), candidate.score(),
+                matches == null ? candidate.reason() : MATCHES + matches + SEPARATOR + candidate.reason());
+    }
+
 
     /** The papers {@code topics} pick, in blend order; cached per distinct topic set. */
     private Matched[] matches(Collection<String> topics) {
@@ -153,7 +185,7 @@ public final class PaperChooser {
      * One reader's papers. {@code matching} of them (the first) match the reader's topics;
      * {@code leftOut} candidates were passed over because the reader already received them.
      */
-    public record Selection(List<RankedPaper> papers, int matching, int leftOut) {
+    public record Selection(List<RankedPaper> papers, List<Entry> entries, int matching, int leftOut) {
 
         /**
          * Whether this is too little to send: fewer than {@code minPapers} papers, and the reader

@@ -28,6 +28,7 @@ import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
 import org.paperboy.delivery.NothingToSendException;
 import org.paperboy.delivery.ProgressListener;
+import org.paperboy.delivery.SelectionRepository;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.papers.Paper;
 import org.paperboy.papers.PaperRepository;
@@ -68,10 +69,13 @@ final class AdminApi {
     private final Clock clock;
     private final AtomicBoolean sendRunning = new AtomicBoolean();
     private final DigestPreview preview;
+    private final SelectionRepository selections;
 
     AdminApi(String adminToken, SubscriptionService service, SubscriberRepository subscribers, PaperRepository papers,
              Settings.Ranking ranking, EditionRepository editions, DeliveryLedger ledger, EditionSender sender,
-             Scheduling scheduling, ExecutorService background, WebLimits limits, Clock clock, DigestPreview preview) {
+             Scheduling scheduling, ExecutorService background, WebLimits limits, Clock clock, DigestPreview preview,
+             SelectionRepository selections) {
+        this.selections = selections;
         this.tokenDigest = adminToken.isEmpty() ? null : sha256(adminToken);
         this.preview = preview;
         this.service = service;
@@ -377,6 +381,7 @@ final class AdminApi {
             problems.add(problem);
         }
         json.put("problems", problems);
+        json.put("skipped", selections.skipReasons(edition.id()));
         Json.send(ctx, 200, json);
     }
 

@@ -85,12 +85,13 @@ public final class WebServer implements AutoCloseable {
         WebMetrics metrics = new WebMetrics(paperboy.database(), paperboy.subscribers(), paperboy.editions());
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
                 rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
-                settings.digest().size(), settings.digest().timezone(), clock);
+                settings.digest().size(), settings.digest().timezone(), clock,
+                new TopicPreview(paperboy.papers(), settings.ranking(), settings.choosing(), clock));
         EditionPages editionPages = new EditionPages(paperboy.editions(), paperboy.composer(), paperboy.renderer(),
                 pages, settings.mail().listName(), settings.digest().size());
         AdminApi api = new AdminApi(settings.web().adminToken(), service, paperboy.subscribers(), paperboy.papers(),
                 settings.ranking(), paperboy.editions(), paperboy.ledger(), paperboy.sender(), scheduling, editionRuns,
-                limits, clock, paperboy.preview());
+                limits, clock, paperboy.preview(), paperboy.selections());
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

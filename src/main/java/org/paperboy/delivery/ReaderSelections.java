@@ -1,0 +1,245 @@
+package org.paperboy.delivery;
+
+import static org.paperboy.store.SqlValues.setInstant;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.paperboy.config.Settings;
+import org.paperboy.digest.PaperChooser;
+import org.paperboy.papers.RankedPaper;
+import org.paperboy.store.Database;
+import org.paperboy.store.StoreException;
+import org.paperboy.subscriptions.SubscriberRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses, before an edition goes out, the papers of every reader due it who has no row yet: their
+ * topics first, nothing they already received, and no message at all when too little is new. Each
+ * distinct list is stored once as a selection; the readers' rows are queued in the order of their
+ * selections, so the sender meets each selection in one stretch and renders it once.
+ */
+public final class ReaderSelections {
+
+    private static final Logger log = LoggerFactory.getLogger(ReaderSelections.class);
+
+    /** The reason on the row of a reader who had too little new that day. */
+    public static final String NOTHING_NEW = "nothing new";
+    /**
+     * How far back "already received" looks when repeats are never allowed: a paper only comes
+     * back once it trends again, and a ranking window is at most a year, so older deliveries
+     * would only cost reading time.
+     */
+    static final int LOOKBACK_DAYS = 400;
+    /** Rows written per transaction. */
+    static final int ROWS_PER_COMMIT = 5000;
+
+    private final Database database;
+    private final SelectionRepository selections;
+    private final Settings.Choosing choosing;
+    private final Clock clock;
+
+    public ReaderSelections(Database database, SelectionRepository selections, Settings.Choosing choosing, Clock clock) {
+        this.database = database;
+        this.selections = selections;
+        this.choosing = choosing;
+        this.clock = clock;
+    }
+
+    /** What one choosing pass did: readers given a row, distinct selections among them, readers skipped. */
+    public record Report(int readers, int selections, int nothingNew, Duration took) {
+        public static final Report NONE = new Report(0, 0, 0, Duration.ZERO);
+    }
+
+    private record Reader(long id, boolean weekly, int size, String topics) {
+    }
+
+    /** One reader's outcome: a selection (by its key), or skipped when the key is null. */
+    private record Choice(long subscriberId, Edition.Selection ranking, int size, String key) {
+    }
+
+    /**
+     * Chooses for every reader due {@code edition} who has no row in it and writes their rows:
+     * queued with their selection, or skipped with {@link #NOTHING_NEW}.
+     */
+    Report chooseAll(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings, int defaultSize,
+                     String messageIdSuffix) {
+        long start = System.nanoTime();
+        List<Reader> readers = dueReaders(edition);
+        if (readers.isEmpty()) {
+            return Report.NONE;
+        }
+        Map<Long, Set<Long>> received = received(edition.date());
+        PaperChooser.Weights weights = new PaperChooser.Weights(choosing.topicWeight(), choosing.trendingWeight());
+        Map<Edition.Selection, PaperChooser> choosers = new EnumMap<>(Edition.Selection.class);
+        // selection key (ranking and papers as stored) -> the entries, for the ones not stored yet
+        Map<String, Long> ids = new HashMap<>();
+        selections.forEdition(edition.id()).values().forEach(s -> ids.put(key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
+        Map<String, List<PaperChooser.Entry>> fresh = new LinkedHashMap<>();
+        List<Choice> choices = new ArrayList<>(readers.size());
+        int nothingNew = 0;
+        for (Reader reader : readers) {
+            Edition.Selection ranking = reader.weekly() ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
+            PaperChooser chooser = choosers.computeIfAbsent(ranking,
+                    r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
+            PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
+                    received.getOrDefault(reader.id(), Set.of()), reader.size() > 0 ? reader.size() : defaultSize);
+            if (chosen.nothingNew(choosing.minPapers())) {
+                choices.add(new Choice(reader.id(), ranking, 0, null));
+                nothingNew++;
+                continue;
+            }
+            String json = SelectionRepository.toJson(chosen.entries());
+            String key = key(ranking, json);
+            if (!ids.containsKey(key)) {
+                fresh.putIfAbsent(key, chosen.entries());
+            }
+            choices.add(new Choice(reader.id(), ranking, chosen.papers().size(), key));
+        }
+        storeSelections(edition.id(), fresh);
+        ids.clear();
+        selections.forEdition(edition.id()).values().forEach(s -> ids.put(key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
+        // queued rows in selection order: the sender then meets each selection in one stretch
+        choices.sort(java.util.Comparator.comparingLong(c -> c.key() == null ? Long.MAX_VALUE : ids.get(c.key())));
+        writeRows(edition, choices, ids, messageIdSuffix);
+        Report report = new Report(readers.size(), (int) choices.stream().map(Choice::key).filter(k -> k != null)
+                .distinct().count(), nothingNew, Duration.ofNanos(System.nanoTime() - start));
+        log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
+                report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
+        return report;
+    }
+
+    private static String key(Edition.Selection ranking, String json) {
+        return ranking.dbValue() + json;
+    }
+
+    private List<Reader> dueReaders(Edition edition) {
+        return database.withConnection(connection -> {
+            List<Reader> readers = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select s.id, s.frequency, s.digest_size, s.topics from subscribers s
+                    where""" + " " + DeliveryLedger.DUE_WITHOUT_ROW + " order by s.status, s.id")) {
+                DeliveryLedger.bindDue(ps, 1, edition);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        readers.add(new Reader(rs.getLong(1), "weekly".equals(rs.getString(2)), rs.getInt(3),
+                                rs.getString(4)));
+                    }
+                }
+            }
+            return readers;
+        });
+    }
+
+    /** The papers each reader received within the repeat window, before {@code date}. */
+    private Map<Long, Set<Long>> received(LocalDate date) {
+        int days = choosing.repeatAfterDays() == Settings.Choosing.NEVER ? LOOKBACK_DAYS : choosing.repeatAfterDays();
+        Map<Long, long[]> bySubscriber = selections.receivedSelections(date.minusDays(days), date);
+        Set<Long> selectionIds = new HashSet<>();
+        bySubscriber.values().forEach(ids -> {
+            for (long id : ids) {
+                selectionIds.add(id);
+            }
+        });
+        Map<Long, long[]> papers = selections.papersOf(selectionIds);
+        Map<Long, Set<Long>> result = new HashMap<>();
+        bySubscriber.forEach((subscriber, ids) -> {
+            Set<Long> set = new HashSet<>();
+            for (long id : ids) {
+                for (long paper : papers.getOrDefault(id, new long[0])) {
+                    set.add(paper);
+                }
+            }
+            result.put(subscriber, set);
+        });
+        return result;
+    }
+
+    private void storeSelections(long editionId, Map<String, List<PaperChooser.Entry>> fresh) {
+        List<Map.Entry<String, List<PaperChooser.Entry>>> all = new ArrayList<>(fresh.entrySet());
+        for (int from = 0; from < all.size(); from += ROWS_PER_COMMIT) {
+            List<Map.Entry<String, List<PaperChooser.Entry>>> slice = all.subList(from, Math.min(all.size(), from + ROWS_PER_COMMIT));
+            database.inTransaction(connection -> {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "insert into selections (edition_id, ranking, papers) values (?, ?, ?)")) {
+                    for (Map.Entry<String, List<PaperChooser.Entry>> e : slice) {
+                        ps.setLong(1, editionId);
+                        // the key starts with the ranking's name, then the papers as stored
+                        Edition.Selection ranking = e.getKey().startsWith(Edition.Selection.WEEKLY.dbValue())
+                                ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
+                        ps.setString(2, ranking.dbValue());
+                        ps.setString(3, e.getKey().substring(ranking.dbValue().length()));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        }
+    }
+
+    private void writeRows(Edition edition, List<Choice> choices, Map<String, Long> ids, String messageIdSuffix) {
+        for (int from = 0; from < choices.size(); from += ROWS_PER_COMMIT) {
+            List<Choice> slice = choices.subList(from, Math.min(choices.size(), from + ROWS_PER_COMMIT));
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    insertRows(edition, slice, ids, messageIdSuffix);
+                    break;
+                } catch (StoreException e) {
+                    // a second sender wrote a row for one of these readers at the same moment: the retry skips it
+                    if (attempt >= 3) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private void insertRows(Edition edition, List<Choice> slice, Map<String, Long> ids, String messageIdSuffix) {
+        Instant now = clock.instant();
+        database.inTransaction(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
+                        attempts, updated_at, selection_id, last_reply)
+                    select ?, ?, ?, ?, ?, ?, 0, ?, ?, ? from subscribers s
+                    where s.id = ? and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = ?)""")) {
+                for (Choice c : slice) {
+                    int i = 1;
+                    ps.setLong(i++, edition.id());
+                    ps.setLong(i++, c.subscriberId());
+                    ps.setString(i++, c.key() == null ? "skipped" : "queued");
+                    ps.setString(i++, c.ranking().dbValue());
+                    ps.setInt(i++, c.size());
+                    // the same Message-ID a row made by a claim would carry
+                    ps.setString(i++, "<" + edition.date() + "." + c.subscriberId() + messageIdSuffix + ">");
+                    setInstant(ps, i++, now);
+                    if (c.key() == null) {
+                        ps.setNull(i++, java.sql.Types.BIGINT);
+                        ps.setString(i++, NOTHING_NEW);
+                    } else {
+                        ps.setLong(i++, ids.get(c.key()));
+                        ps.setNull(i++, java.sql.Types.VARCHAR);
+                    }
+                    ps.setLong(i++, c.subscriberId());
+                    ps.setLong(i++, edition.id());
+                    ps.setLong(i, c.subscriberId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+}
