@@ -4,11 +4,15 @@
 #
 #   bench/send-throughput.sh            # 20,000 and 100,000 subscribers
 #   bench/send-throughput.sh 5000       # any list of sizes
+#   BENCH_PERSONAL=1 bench/send-throughput.sh 100000
+#                                       # personalised: every subscriber has 0-3 topics from 200
+#                                       # keywords of the sample papers and two earlier editions
+#                                       # received; the time to choose all selections is its own column
 #
 # Each size runs BENCH_RUNS times (default 3), paperboy and smtp-source taking turns, and the
 # table shows the medians: on a small shared machine either rate moves by 20 % from run to run.
 #
-# Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m), BENCH_RUNS (3),
+# Environment: BENCH_PERSONAL (0), BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m), BENCH_RUNS (3),
 # BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
 set -euo pipefail
 
@@ -20,6 +24,8 @@ port="${BENCH_PORT:-2525}"
 connections="${BENCH_CONNECTIONS:-4}"
 heap="${BENCH_HEAP:--Xmx256m}"
 runs="${BENCH_RUNS:-3}"
+personal=()
+[ "${BENCH_PERSONAL:-0}" = 1 ] && personal=(personal)
 work="$(mktemp -d /tmp/paperboy-bench.XXXXXX)"
 sink_pid=""
 
@@ -95,10 +101,10 @@ echo "bench: one digest is $size bytes" >&2
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
+printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s %9s %11s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio" "choose s" "selections"
 for n in "${sizes[@]}"; do
   name="n$n"
-  run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" >/dev/null
+  run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" "${personal[@]}" >&2
   mv "$work/$name" "$work/$name.seed"
   : > "$work/$name.runs"
   for run in $(seq "$runs"); do
@@ -111,6 +117,9 @@ for n in "${sizes[@]}"; do
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$work/$name.time")
     sent=$(sed -n 's/^Edition [0-9-]*: \([0-9]*\) sent now.*/\1/p' "$work/$name.out")
     loop=$(sed -n 's/.* in \([0-9.]*\) s (\([0-9]*\) msg\/s).*/\1 \2/p' "$work/$name.out")
+    # "Chosen: papers for N readers in S s, M distinct selections, ..." (absent when nobody needed choosing)
+    choose=$(sed -n 's/^Chosen: papers for [0-9]* readers in \([0-9.]*\) s, \([0-9]*\) distinct.*/\1 \2/p' "$work/$name.out")
+    [ -n "$choose" ] || choose="0 0"
     [ "$sent" = "$n" ] || { echo "bench: paperboy sent '$sent' of $n" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
 
     # reference right after: smtp-source, same count, same message, same number of connections kept open
@@ -120,7 +129,7 @@ for n in "${sizes[@]}"; do
       "127.0.0.1:$port"
     end=$(date +%s.%N)
     ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-    echo "$wall $rss ${loop%% *} ${loop##* } $ref_wall" >> "$work/$name.runs"
+    echo "$wall $rss ${loop%% *} ${loop##* } $ref_wall ${choose%% *} ${choose##* }" >> "$work/$name.runs"
     awk -v n="$n" -v r="$run" '{printf "  run %d: paperboy %.0f msg/s (%.2f s), smtp-source %.0f msg/s (%.2f s), ratio %.2f\n", r, n/$1, $1, n/$5, $5, $5/$1}' \
       <(tail -1 "$work/$name.runs") >&2
   done
@@ -130,10 +139,12 @@ for n in "${sizes[@]}"; do
   send=$(cut -d' ' -f3 "$work/$name.runs" | median)
   loop=$(cut -d' ' -f4 "$work/$name.runs" | median)
   ref_wall=$(cut -d' ' -f5 "$work/$name.runs" | median)
+  choose=$(cut -d' ' -f6 "$work/$name.runs" | median)
+  selections=$(cut -d' ' -f7 "$work/$name.runs" | median)
   pb_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
   ref_rate=$(awk -v n="$n" -v w="$ref_wall" 'BEGIN {printf "%.0f", n / w}')
   ratio=$(awk -v a="$pb_rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio"
+  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s %9s %11s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio" "$choose" "$selections"
   printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "smtp-source" "$ref_rate" "$ref_wall" "-" "-" "-" "1.00"
   rm -rf "$work/$name" "$work/$name.seed"
 done

@@ -192,11 +192,15 @@ public final class Paperboy implements AutoCloseable {
         return new BouncePoller(mailbox, database, subscribers, links().signer(), b.softBounceLimit(), clock);
     }
 
+    /** Chooses each reader's papers before an edition goes out. */
+    public ReaderSelections readerSelections() {
+        return new ReaderSelections(database, selections, settings.choosing(), clock);
+    }
+
     /** The edition sender; needs the link secret. */
     public synchronized EditionSender sender() {
         if (sender == null) {
-            sender = new EditionSender(planner, editions, ledger, composer(),
-                    new ReaderSelections(database, selections, settings.choosing(), clock), subscribers,
+            sender = new EditionSender(planner, editions, ledger, composer(), readerSelections(), subscribers,
                     transports, settings.sending(), settings.digest(), settings.mail().from(),
                     database.localDirectory("journal"), clock, sleeper);
         }

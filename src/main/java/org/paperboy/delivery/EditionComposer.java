@@ -8,8 +8,6 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.paperboy.config.Settings;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Recipient;
@@ -81,7 +79,10 @@ public final class EditionComposer {
          * Bodies of readers' selections, each rendered once: rows are queued in selection order, so
          * a selection's readers come in one stretch and the few in flight are all that is kept.
          */
-        private final Cache<Long, Body> selectionBodies = Caffeine.newBuilder().maximumSize(SELECTIONS_KEPT).build();
+        private final Map<Long, Body> selectionBodies = new ConcurrentHashMap<>();
+        /** Selections in the order they were rendered: the oldest is the first one done with. */
+        private final java.util.Queue<Long> renderedOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger selectionsRendered = new java.util.concurrent.atomic.AtomicInteger();
         private final LetterWriter writer;
         private final String listId;
         private final Instant linkExpiry;
@@ -110,7 +111,25 @@ public final class EditionComposer {
             if (claim.selectionId() == 0) {
                 return body(claim.selection(), claim.digestSize());
             }
-            return selectionBodies.get(claim.selectionId(), id -> render(editionPapers.selection(id, rankings)));
+            // a plain FIFO, not an LRU cache library: rows come in selection order, so the oldest is done with
+            Body body = selectionBodies.computeIfAbsent(claim.selectionId(), id -> {
+                renderedOrder.add(id);
+                selectionsRendered.incrementAndGet();
+                return render(editionPapers.selection(id, rankings));
+            });
+            while (selectionBodies.size() > SELECTIONS_KEPT) {
+                Long oldest = renderedOrder.poll();
+                if (oldest == null) {
+                    break;
+                }
+                selectionBodies.remove(oldest);
+            }
+            return body;
+        }
+
+        /** How many readers' selections this edition rendered so far. */
+        public int selectionsRendered() {
+            return selectionsRendered.get();
         }
 
         private Body render(List<RankedPaper> papers) {

@@ -187,9 +187,9 @@ public final class EditionSender {
         finishIfDone(edition, state);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
                 run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause, choosing);
-        log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}",
-                date, report.sentNow(), report.deferredNow(), report.failedNow(), report.stillToSend(),
-                String.format("%.1f", report.ratePerSecond()));
+        log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}"
+                        + " selections_rendered={}", date, report.sentNow(), report.deferredNow(), report.failedNow(),
+                report.stillToSend(), String.format("%.1f", report.ratePerSecond()), prepared.selectionsRendered());
         return report;
     }
 

@@ -66,28 +66,27 @@ public final class ReaderSelections {
     private record Reader(long id, boolean weekly, int size, String topics) {
     }
 
-    /** One reader's outcome: a selection (by its key), or skipped when the key is null. */
-    private record Choice(long subscriberId, Edition.Selection ranking, int size, String key) {
+    /** One reader's outcome: the index of their selection among the edition's distinct ones, or -1 when skipped. */
+    private record Choice(long subscriberId, Edition.Selection ranking, int size, int selection) {
     }
 
     /**
      * Chooses for every reader due {@code edition} who has no row in it and writes their rows:
      * queued with their selection, or skipped with {@link #NOTHING_NEW}.
      */
-    Report chooseAll(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings, int defaultSize,
-                     String messageIdSuffix) {
+    public Report chooseAll(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings, int defaultSize,
+                            String messageIdSuffix) {
         long start = System.nanoTime();
         List<Reader> readers = dueReaders(edition);
         if (readers.isEmpty()) {
             return Report.NONE;
         }
-        Map<Long, Set<Long>> received = received(edition.date());
+        History history = history(edition.date());
         PaperChooser.Weights weights = new PaperChooser.Weights(choosing.topicWeight(), choosing.trendingWeight());
         Map<Edition.Selection, PaperChooser> choosers = new EnumMap<>(Edition.Selection.class);
-        // selection key (ranking and papers as stored) -> the entries, for the ones not stored yet
-        Map<String, Long> ids = new HashMap<>();
-        selections.forEdition(edition.id()).values().forEach(s -> ids.put(key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
-        Map<String, List<PaperChooser.Entry>> fresh = new LinkedHashMap<>();
+        // each distinct selection once, by its key (ranking and papers as stored); readers hold its index
+        Map<String, Integer> index = new HashMap<>();
+        List<String> keys = new ArrayList<>();
         List<Choice> choices = new ArrayList<>(readers.size());
         int nothingNew = 0;
         for (Reader reader : readers) {
@@ -95,30 +94,53 @@ public final class ReaderSelections {
             PaperChooser chooser = choosers.computeIfAbsent(ranking,
                     r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
             PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
-                    received.getOrDefault(reader.id(), Set.of()), reader.size() > 0 ? reader.size() : defaultSize);
+                    history.received(reader.id()), reader.size() > 0 ? reader.size() : defaultSize);
             if (chosen.nothingNew(choosing.minPapers())) {
-                choices.add(new Choice(reader.id(), ranking, 0, null));
+                choices.add(new Choice(reader.id(), ranking, 0, -1));
                 nothingNew++;
                 continue;
             }
-            String json = SelectionRepository.toJson(chosen.entries());
-            String key = key(ranking, json);
-            if (!ids.containsKey(key)) {
-                fresh.putIfAbsent(key, chosen.entries());
-            }
-            choices.add(new Choice(reader.id(), ranking, chosen.papers().size(), key));
+            int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
+                keys.add(k);
+                return keys.size() - 1;
+            });
+            choices.add(new Choice(reader.id(), ranking, chosen.papers().size(), selection));
         }
-        storeSelections(edition.id(), fresh);
-        ids.clear();
-        selections.forEdition(edition.id()).values().forEach(s -> ids.put(key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
+        long[] ids = store(edition.id(), keys);
         // queued rows in selection order: the sender then meets each selection in one stretch
-        choices.sort(java.util.Comparator.comparingLong(c -> c.key() == null ? Long.MAX_VALUE : ids.get(c.key())));
+        choices.sort(java.util.Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
         writeRows(edition, choices, ids, messageIdSuffix);
-        Report report = new Report(readers.size(), (int) choices.stream().map(Choice::key).filter(k -> k != null)
-                .distinct().count(), nothingNew, Duration.ofNanos(System.nanoTime() - start));
+        Report report = new Report(readers.size(), keys.size(), nothingNew, Duration.ofNanos(System.nanoTime() - start));
         log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
                 report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
         return report;
+    }
+
+    /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */
+    private long[] store(long editionId, List<String> keys) {
+        Map<String, Long> stored = storedKeys(editionId);
+        Map<String, List<PaperChooser.Entry>> fresh = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (!stored.containsKey(key)) {
+                fresh.put(key, null);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            storeSelections(editionId, fresh);
+            stored = storedKeys(editionId);
+        }
+        long[] ids = new long[keys.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = stored.get(keys.get(i));
+        }
+        return ids;
+    }
+
+    private Map<String, Long> storedKeys(long editionId) {
+        Map<String, Long> keys = new HashMap<>();
+        selections.forEdition(editionId).values().forEach(s -> keys.putIfAbsent(
+                key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
+        return keys;
     }
 
     private static String key(Edition.Selection ranking, String json) {
@@ -143,28 +165,37 @@ public final class ReaderSelections {
         });
     }
 
-    /** The papers each reader received within the repeat window, before {@code date}. */
-    private Map<Long, Set<Long>> received(LocalDate date) {
+    /**
+     * What readers received within the repeat window: per reader the selections (a few ids), and
+     * the papers of each selection once; a reader's set of papers is made when they are chosen for.
+     */
+    private record History(Map<Long, long[]> selectionsBySubscriber, Map<Long, long[]> papersBySelection) {
+        Set<Long> received(long subscriberId) {
+            long[] ids = selectionsBySubscriber.get(subscriberId);
+            if (ids == null) {
+                return Set.of();
+            }
+            Set<Long> papers = new HashSet<>();
+            for (long id : ids) {
+                for (long paper : papersBySelection.getOrDefault(id, new long[0])) {
+                    papers.add(paper);
+                }
+            }
+            return papers;
+        }
+    }
+
+    private History history(LocalDate date) {
+        // received on day D, a paper may come again from day D + repeatAfterDays on
         int days = choosing.repeatAfterDays() == Settings.Choosing.NEVER ? LOOKBACK_DAYS : choosing.repeatAfterDays();
-        Map<Long, long[]> bySubscriber = selections.receivedSelections(date.minusDays(days), date);
+        Map<Long, long[]> bySubscriber = selections.receivedSelections(date.minusDays(days - 1L), date);
         Set<Long> selectionIds = new HashSet<>();
         bySubscriber.values().forEach(ids -> {
             for (long id : ids) {
                 selectionIds.add(id);
             }
         });
-        Map<Long, long[]> papers = selections.papersOf(selectionIds);
-        Map<Long, Set<Long>> result = new HashMap<>();
-        bySubscriber.forEach((subscriber, ids) -> {
-            Set<Long> set = new HashSet<>();
-            for (long id : ids) {
-                for (long paper : papers.getOrDefault(id, new long[0])) {
-                    set.add(paper);
-                }
-            }
-            result.put(subscriber, set);
-        });
-        return result;
+        return new History(bySubscriber, selections.papersOf(selectionIds));
     }
 
     private void storeSelections(long editionId, Map<String, List<PaperChooser.Entry>> fresh) {
@@ -190,7 +221,7 @@ public final class ReaderSelections {
         }
     }
 
-    private void writeRows(Edition edition, List<Choice> choices, Map<String, Long> ids, String messageIdSuffix) {
+    private void writeRows(Edition edition, List<Choice> choices, long[] ids, String messageIdSuffix) {
         for (int from = 0; from < choices.size(); from += ROWS_PER_COMMIT) {
             List<Choice> slice = choices.subList(from, Math.min(choices.size(), from + ROWS_PER_COMMIT));
             for (int attempt = 1; ; attempt++) {
@@ -207,7 +238,7 @@ public final class ReaderSelections {
         }
     }
 
-    private void insertRows(Edition edition, List<Choice> slice, Map<String, Long> ids, String messageIdSuffix) {
+    private void insertRows(Edition edition, List<Choice> slice, long[] ids, String messageIdSuffix) {
         Instant now = clock.instant();
         database.inTransaction(connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
@@ -219,17 +250,17 @@ public final class ReaderSelections {
                     int i = 1;
                     ps.setLong(i++, edition.id());
                     ps.setLong(i++, c.subscriberId());
-                    ps.setString(i++, c.key() == null ? "skipped" : "queued");
+                    ps.setString(i++, c.selection() < 0 ? "skipped" : "queued");
                     ps.setString(i++, c.ranking().dbValue());
                     ps.setInt(i++, c.size());
                     // the same Message-ID a row made by a claim would carry
                     ps.setString(i++, "<" + edition.date() + "." + c.subscriberId() + messageIdSuffix + ">");
                     setInstant(ps, i++, now);
-                    if (c.key() == null) {
+                    if (c.selection() < 0) {
                         ps.setNull(i++, java.sql.Types.BIGINT);
                         ps.setString(i++, NOTHING_NEW);
                     } else {
-                        ps.setLong(i++, ids.get(c.key()));
+                        ps.setLong(i++, ids[c.selection()]);
                         ps.setNull(i++, java.sql.Types.VARCHAR);
                     }
                     ps.setLong(i++, c.subscriberId());
