@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
  * Chooses, before an edition goes out, the papers of every reader due it who has no row yet: their
  * topics first, nothing they already received, and no message at all when too little is new. Each
  * distinct list is stored once as a selection; the readers' rows are queued in the order of their
- * selections, so the sender meets each selection in one stretch and renders it once.
+ * selections, so the sender meets each selection in one stretch and renders it once. A reader
+ * whose digest is simply the top of the ranking (no topic matched, nothing received before) gets
+ * no row here: the sender makes it as it claims them, without a selection, as for every reader
+ * before selections existed, and the ledger reads such a row as the first {@code digest_size}
+ * papers of its ranking.
  */
 public final class ReaderSelections {
 
@@ -89,6 +93,7 @@ public final class ReaderSelections {
         List<String> keys = new ArrayList<>();
         List<Choice> choices = new ArrayList<>(readers.size());
         int nothingNew = 0;
+        Set<String> generalCuts = new HashSet<>();
         for (Reader reader : readers) {
             Edition.Selection ranking = reader.weekly() ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
             PaperChooser chooser = choosers.computeIfAbsent(ranking,
@@ -98,6 +103,11 @@ public final class ReaderSelections {
             if (chosen.nothingNew(choosing.minPapers())) {
                 choices.add(new Choice(reader.id(), ranking, 0, -1));
                 nothingNew++;
+                continue;
+            }
+            if (chosen.matching() == 0 && chosen.leftOut() == 0) {
+                // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
+                generalCuts.add(ranking + "/" + chosen.papers().size());
                 continue;
             }
             int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
@@ -110,7 +120,9 @@ public final class ReaderSelections {
         // queued rows in selection order: the sender then meets each selection in one stretch
         choices.sort(java.util.Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
         writeRows(edition, choices, ids, messageIdSuffix);
-        Report report = new Report(readers.size(), keys.size(), nothingNew, Duration.ofNanos(System.nanoTime() - start));
+        // readers left to the general list share one digest per ranking and size
+        Report report = new Report(readers.size(), keys.size() + generalCuts.size(), nothingNew,
+                Duration.ofNanos(System.nanoTime() - start));
         log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
                 report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
         return report;
@@ -188,14 +200,18 @@ public final class ReaderSelections {
     private History history(LocalDate date) {
         // received on day D, a paper may come again from day D + repeatAfterDays on
         int days = choosing.repeatAfterDays() == Settings.Choosing.NEVER ? LOOKBACK_DAYS : choosing.repeatAfterDays();
-        Map<Long, long[]> bySubscriber = selections.receivedSelections(date.minusDays(days - 1L), date);
+        SelectionRepository.Received received = selections.received(date.minusDays(days - 1L), date);
         Set<Long> selectionIds = new HashSet<>();
-        bySubscriber.values().forEach(ids -> {
+        received.selectionsBySubscriber().values().forEach(ids -> {
             for (long id : ids) {
-                selectionIds.add(id);
+                if (id > 0) {
+                    selectionIds.add(id);
+                }
             }
         });
-        return new History(bySubscriber, selections.papersOf(selectionIds));
+        Map<Long, long[]> papers = new HashMap<>(selections.papersOf(selectionIds));
+        papers.putAll(received.cutPapers());
+        return new History(received.selectionsBySubscriber(), papers);
     }
 
     private void storeSelections(long editionId, Map<String, List<PaperChooser.Entry>> fresh) {

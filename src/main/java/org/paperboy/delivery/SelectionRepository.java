@@ -101,34 +101,60 @@ public final class SelectionRepository {
     }
 
     /**
-     * What readers received before the edition of {@code date}: per subscriber, the selections of
-     * their deliveries that went out in editions from {@code since} (null: ever) up to the day before.
-     * Deliveries in flight count as received: they may have reached the reader.
+     * What readers received before the edition of {@code date}, in editions from {@code since} up
+     * to the day before: per subscriber, the selections of their deliveries, and the papers of each
+     * selection. A delivery without a selection carried the first {@code digest_size} papers of its
+     * edition's ranking; those lists get negative ids here. Deliveries in flight count as received:
+     * they may have reached the reader.
      */
-    Map<Long, long[]> receivedSelections(LocalDate since, LocalDate date) {
+    Received received(LocalDate since, LocalDate date) {
         return database.withConnection(connection -> {
-            Map<Long, long[]> result = new HashMap<>();
+            Map<Long, long[]> bySubscriber = new HashMap<>();
+            Map<String, Long> cuts = new HashMap<>(); // "edition/ranking/size" of deliveries without a selection
             try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.subscriber_id, d.selection_id from deliveries d join editions e on e.id = d.edition_id
-                    where d.selection_id is not null and d.state in ('sent', 'sending', 'deferred')
-                      and e.edition_date < ?""" + (since == null ? "" : " and e.edition_date >= ?"))) {
+                    select d.subscriber_id, d.selection_id, d.edition_id, d.selection, d.digest_size
+                    from deliveries d join editions e on e.id = d.edition_id
+                    where d.state in ('sent', 'sending', 'deferred') and e.edition_date < ? and e.edition_date >= ?""")) {
                 setDate(ps, 1, date);
-                if (since != null) {
-                    setDate(ps, 2, since);
-                }
+                setDate(ps, 2, since);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        long subscriber = rs.getLong(1);
                         long selection = rs.getLong(2);
-                        long[] before = result.get(subscriber);
+                        if (rs.wasNull()) {
+                            String cut = rs.getLong(3) + "/" + rs.getString(4) + "/" + rs.getInt(5);
+                            selection = cuts.computeIfAbsent(cut, k -> -1L - cuts.size());
+                        }
+                        long[] before = bySubscriber.get(rs.getLong(1));
                         long[] now = before == null ? new long[1] : java.util.Arrays.copyOf(before, before.length + 1);
                         now[now.length - 1] = selection;
-                        result.put(subscriber, now);
+                        bySubscriber.put(rs.getLong(1), now);
                     }
                 }
             }
-            return result;
+            Map<Long, long[]> papers = new HashMap<>();
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select paper_id from edition_papers where edition_id = ? and selection = ?
+                    order by position limit ?""")) {
+                for (Map.Entry<String, Long> cut : cuts.entrySet()) {
+                    String[] parts = cut.getKey().split("/");
+                    ps.setLong(1, Long.parseLong(parts[0]));
+                    ps.setString(2, parts[1]);
+                    ps.setInt(3, Integer.parseInt(parts[2]));
+                    List<Long> ids = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                    papers.put(cut.getValue(), ids.stream().mapToLong(Long::longValue).toArray());
+                }
+            }
+            return new Received(bySubscriber, papers);
         });
+    }
+
+    /** Per subscriber the ids of the selections they received, and the papers of those without a stored one. */
+    record Received(Map<Long, long[]> selectionsBySubscriber, Map<Long, long[]> cutPapers) {
     }
 
     /** The papers of the given selections, by selection id; read in one query per hundred. */

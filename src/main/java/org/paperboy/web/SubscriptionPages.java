@@ -31,6 +31,7 @@ import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberLinks;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.subscriptions.SubscriptionService;
+import org.paperboy.subscriptions.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

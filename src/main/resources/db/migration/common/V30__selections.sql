@@ -10,6 +10,6 @@ create table selections (
 );
 create index selections_edition_idx on selections (edition_id);
 
--- Null on rows made before selections existed, and on rows made for readers who joined while the
--- edition was going out: those carried the first digest_size papers of their ranking.
+-- Null when the delivery carried the first digest_size papers of its ranking (the general list: no
+-- topic matched and nothing was received before, or the row predates selections).
 alter table deliveries add column selection_id bigint references selections (id);

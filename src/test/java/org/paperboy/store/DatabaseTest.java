@@ -40,13 +40,15 @@ class DatabaseTest {
         try (Database database = open(); Connection connection = database.connection();
              Statement statement = connection.createStatement()) {
             // as a database left by the build before the newest migration
-            statement.execute("drop table delivery_sent");
+            statement.execute("alter table deliveries drop column selection_id");
+            statement.execute("drop table selections");
             statement.execute("delete from \"flyway_schema_history\" where \"version\" = '" + Database.SCHEMA_VERSION + "'");
         }
 
         try (Database database = open(); Connection connection = database.connection();
              Statement statement = connection.createStatement()) {
-            assertThat(statement.executeQuery("select count(*) from delivery_sent").next()).isTrue();
+            assertThat(statement.executeQuery("select count(*) from selections").next()).isTrue();
+            assertThat(statement.executeQuery("select count(selection_id) from deliveries").next()).isTrue();
             assertThat(Database.flyway(database.dataSource(), database.vendor()).info().pending()).isEmpty();
         }
     }
