@@ -240,12 +240,13 @@ public final class ReaderSelections {
     private void writeRows(Edition edition, List<Choice> choices, long[] ids, String messageIdSuffix) {
         for (int from = 0; from < choices.size(); from += ROWS_PER_COMMIT) {
             List<Choice> slice = choices.subList(from, Math.min(choices.size(), from + ROWS_PER_COMMIT));
+            // a plain insert first; when a second sender wrote a row for one of these readers at the
+            // same moment, the slice is written again skipping the readers who have one
             for (int attempt = 1; ; attempt++) {
                 try {
-                    insertRows(edition, slice, ids, messageIdSuffix);
+                    insertRows(edition, slice, ids, messageIdSuffix, attempt > 1);
                     break;
                 } catch (StoreException e) {
-                    // a second sender wrote a row for one of these readers at the same moment: the retry skips it
                     if (attempt >= 3) {
                         throw e;
                     }
@@ -254,14 +255,17 @@ public final class ReaderSelections {
         }
     }
 
-    private void insertRows(Edition edition, List<Choice> slice, long[] ids, String messageIdSuffix) {
+    private void insertRows(Edition edition, List<Choice> slice, long[] ids, String messageIdSuffix, boolean guarded) {
         Instant now = clock.instant();
+        String columns = """
+                insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
+                    attempts, updated_at, selection_id, last_reply)""";
         database.inTransaction(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
-                        attempts, updated_at, selection_id, last_reply)
+            try (PreparedStatement ps = connection.prepareStatement(guarded ? columns + """
+
                     select ?, ?, ?, ?, ?, ?, 0, ?, ?, ? from subscribers s
-                    where s.id = ? and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = ?)""")) {
+                    where s.id = ? and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = ?)"""
+                    : columns + " values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
                 for (Choice c : slice) {
                     int i = 1;
                     ps.setLong(i++, edition.id());
@@ -279,9 +283,11 @@ public final class ReaderSelections {
                         ps.setLong(i++, ids[c.selection()]);
                         ps.setNull(i++, java.sql.Types.VARCHAR);
                     }
-                    ps.setLong(i++, c.subscriberId());
-                    ps.setLong(i++, edition.id());
-                    ps.setLong(i, c.subscriberId());
+                    if (guarded) {
+                        ps.setLong(i++, c.subscriberId());
+                        ps.setLong(i++, edition.id());
+                        ps.setLong(i, c.subscriberId());
+                    }
                     ps.addBatch();
                 }
                 ps.executeBatch();

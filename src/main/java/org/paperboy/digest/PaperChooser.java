@@ -3,7 +3,6 @@ package org.paperboy.digest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,13 +171,24 @@ public final class PaperChooser {
         return result;
     }
 
+    /** The one or two topics that score highest on a paper, best first (plain loops: this runs per matching paper). */
     private static String label(Map<String, Float> scores) {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        scores.entrySet().stream()
-                .sorted(Map.Entry.<String, Float>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(2)
-                .forEach(e -> names.add(e.getKey()));
-        return String.join(" and ", names);
+        String best = null;
+        String second = null;
+        for (Map.Entry<String, Float> e : scores.entrySet()) {
+            if (best == null || better(e, best, scores)) {
+                second = best;
+                best = e.getKey();
+            } else if (second == null || better(e, second, scores)) {
+                second = e.getKey();
+            }
+        }
+        return second == null ? best : best + " and " + second;
+    }
+
+    private static boolean better(Map.Entry<String, Float> e, String than, Map<String, Float> scores) {
+        int byScore = Float.compare(e.getValue(), scores.get(than));
+        return byScore > 0 || (byScore == 0 && e.getKey().compareTo(than) < 0);
     }
 
     /**
