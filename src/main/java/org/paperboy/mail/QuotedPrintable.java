@@ -47,6 +47,11 @@ final class QuotedPrintable {
             if (column + width > MAX_LINE - 1) {
                 out.write(SOFT_BREAK, 0, SOFT_BREAK.length);
                 column = 0;
+                if (b == '.') {
+                    // the break put the dot at the start of a line: encoded, as above
+                    literal = false;
+                    width = 3;
+                }
             }
             if (literal) {
                 out.write(b);
