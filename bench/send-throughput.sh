@@ -4,15 +4,22 @@
 #
 #   bench/send-throughput.sh            # 20,000 and 100,000 subscribers
 #   bench/send-throughput.sh 5000       # any list of sizes
+#   BENCH_PERSONAL=1 bench/send-throughput.sh 100000
+#                                       # personalised: every subscriber has 0-3 topics from 200
+#                                       # keywords of the sample papers and two earlier editions
+#                                       # received; the time to choose all selections is its own column
 #
 # Each size runs BENCH_RUNS times (default 3), paperboy and smtp-source taking turns, and the
 # table shows the medians: on a small shared machine either rate moves by 20 % from run to run.
 #
 # With BENCH_DKIM=1 (the default) each run also sends the same edition signed with DKIM (RSA-2048,
 # a key made by `paperboy dkim keygen`), and the table gets a row "paperboy+dkim"; BENCH_DKIM=0 skips it.
+# With BENCH_PERSONAL=1 the subscribers get topics and a history of earlier editions (bench/BenchSeed.java),
+# and the table shows the time to choose every reader's papers and how many distinct selections there were.
 #
-# Environment: BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m), BENCH_RUNS (3),
-# BENCH_DKIM (1), BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install postfix and time.
+# Environment: BENCH_PERSONAL (0), BENCH_PORT (default 2525), BENCH_CONNECTIONS (4), BENCH_HEAP (-Xmx256m),
+# BENCH_RUNS (3), BENCH_DKIM (1), BENCH_KEEP=1 keeps the work directory. Needs root (or sudo) once to install
+# postfix and time.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +31,8 @@ connections="${BENCH_CONNECTIONS:-4}"
 heap="${BENCH_HEAP:--Xmx256m}"
 runs="${BENCH_RUNS:-3}"
 dkim="${BENCH_DKIM:-1}"
+personal=()
+[ "${BENCH_PERSONAL:-0}" = 1 ] && personal=(personal)
 work="$(mktemp -d /tmp/paperboy-bench.XXXXXX)"
 sink_pid=""
 
@@ -123,15 +132,18 @@ timed_send() {
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio"
+printf '\n%-12s %-12s %12s %10s %10s %12s %12s %8s %9s %11s\n' "subscribers" "sender" "messages/s" "wall s" "send s" "peak RSS MB" "loop msg/s" "ratio" "choose s" "selections"
 for n in "${sizes[@]}"; do
   name="n$n"
-  run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" >/dev/null
+  run_env "$name" java -cp "$jar" "$root/bench/BenchSeed.java" "$n" "${personal[@]}" >&2
   mv "$work/$name" "$work/$name.seed"
   : > "$work/$name.runs"
   for run in $(seq "$runs"); do
     # paperboy: the whole command, JVM start and ledger set-up included, on a fresh copy of the seed
     plain=$(timed_send "$name")
+    # "Chosen: papers for N readers in S s, M distinct selections, ..." (absent when nobody needed choosing)
+    choose=$(sed -n 's/^Chosen: papers for [0-9]* readers in \([0-9.]*\) s, \([0-9]*\) distinct.*/\1 \2/p' "$work/$name.out")
+    [ -n "$choose" ] || choose="0 0"
     signed="- - - -"
     if [ "$dkim" = 1 ]; then
       signed=$(timed_send "$name" "${dkim_env[@]}")
@@ -145,7 +157,7 @@ for n in "${sizes[@]}"; do
       "127.0.0.1:$port"
     end=$(date +%s.%N)
     ref_wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
-    echo "$plain $ref_wall $signed" >> "$work/$name.runs"
+    echo "$plain $ref_wall $signed $choose" >> "$work/$name.runs"
     awk -v n="$n" -v r="$run" '{printf "  run %d: paperboy %.0f msg/s (%.2f s), smtp-source %.0f msg/s (%.2f s), ratio %.2f", r, n/$1, $1, n/$5, $5, $5/$1;
       if ($6 != "-") printf "; signed %.0f msg/s (%.2f s), ratio %.2f", n/$6, $6, $5/$6; printf "\n"}' \
       <(tail -1 "$work/$name.runs") >&2
@@ -156,10 +168,12 @@ for n in "${sizes[@]}"; do
   send=$(cut -d' ' -f3 "$work/$name.runs" | median)
   loop=$(cut -d' ' -f4 "$work/$name.runs" | median)
   ref_wall=$(cut -d' ' -f5 "$work/$name.runs" | median)
+  choose=$(cut -d' ' -f10 "$work/$name.runs" | median)
+  selections=$(cut -d' ' -f11 "$work/$name.runs" | median)
   pb_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
   ref_rate=$(awk -v n="$n" -v w="$ref_wall" 'BEGIN {printf "%.0f", n / w}')
   ratio=$(awk -v a="$pb_rate" -v b="$ref_rate" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio"
+  printf '%-12s %-12s %12s %10s %10s %12s %12s %8s %9s %11s\n' "$n" "paperboy" "$pb_rate" "$wall" "$send" "$rss" "$loop" "$ratio" "$choose" "$selections"
   if [ "$dkim" = 1 ]; then
     s_wall=$(cut -d' ' -f6 "$work/$name.runs" | median)
     s_rss=$(cut -d' ' -f7 "$work/$name.runs" | sort -g | tail -1)

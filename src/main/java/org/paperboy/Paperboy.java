@@ -16,6 +16,8 @@ import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
 import org.paperboy.delivery.MorningDelivery;
 import org.paperboy.delivery.NodeDeliveries;
+import org.paperboy.delivery.ReaderSelections;
+import org.paperboy.delivery.SelectionRepository;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.delivery.Sleeper;
 import org.paperboy.digest.DigestRenderer;
@@ -47,6 +49,7 @@ public final class Paperboy implements AutoCloseable {
     private final SubscriberRepository subscribers;
     private final EditionRepository editions;
     private final DeliveryLedger ledger;
+    private final SelectionRepository selections;
     private final EditionPapers editionPapers;
     private final EditionPlanner planner;
     private final TemplateSet templates;
@@ -66,7 +69,8 @@ public final class Paperboy implements AutoCloseable {
         this.editions = new EditionRepository(database, clock);
         this.nodeId = NodeDeliveries.nodeId();
         this.ledger = new DeliveryLedger(database, clock, settings.sending().claimTimeout(), nodeId);
-        this.editionPapers = new EditionPapers(editions, papers);
+        this.selections = new SelectionRepository(database);
+        this.editionPapers = new EditionPapers(editions, papers, selections);
         this.planner = new EditionPlanner(papers, settings.ranking(), settings.digest().timezone(), clock);
         this.templates = new TemplateSet(settings.digest().templatesDir());
         this.renderer = new DigestRenderer(templates, new Newsletter(settings.mail().listName(),
@@ -125,6 +129,11 @@ public final class Paperboy implements AutoCloseable {
         return planner;
     }
 
+    /** The distinct lists of papers editions sent, and what each reader received. */
+    public SelectionRepository selections() {
+        return selections;
+    }
+
     /** The papers frozen into editions. */
     public EditionPapers editionPapers() {
         return editionPapers;
@@ -173,7 +182,8 @@ public final class Paperboy implements AutoCloseable {
     /** Renders digests without sending them; needs the link secret. */
     public DigestPreview preview() {
         return new DigestPreview(editions, editionPapers, planner, renderer, subscribers, links(),
-                settings.digest().size());
+                settings.digest().size(), new org.paperboy.digest.PaperChooser.Weights(
+                        settings.choosing().topicWeight(), settings.choosing().trendingWeight()));
     }
 
     /**
@@ -193,10 +203,15 @@ public final class Paperboy implements AutoCloseable {
         return new BouncePoller(mailbox, database, subscribers, links().signer(), b.softBounceLimit(), clock);
     }
 
+    /** Chooses each reader's papers before an edition goes out. */
+    public ReaderSelections readerSelections() {
+        return new ReaderSelections(database, selections, settings.choosing(), clock);
+    }
+
     /** The edition sender; needs the link secret. */
     public synchronized EditionSender sender() {
         if (sender == null) {
-            sender = new EditionSender(planner, editions, ledger, composer(), subscribers,
+            sender = new EditionSender(planner, editions, ledger, composer(), readerSelections(), subscribers,
                     transports, settings.sending(), settings.digest(), settings.mail().from(),
                     database.localDirectory("journal"), clock, sleeper);
         }

@@ -50,6 +50,10 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     static final List<String> SAMPLE_SUBSCRIBERS = List.of("ada@example.org", "alan@example.org", "grace@example.org");
+    /** The sample readers' topics: two readers, two different digests. */
+    static final Map<String, List<String>> SAMPLE_TOPICS = Map.of(
+            "ada@example.org", List.of("knowledge distillation"),
+            "alan@example.org", List.of("stock price prediction", "reinforcement learning"));
 
     @Spec
     CommandSpec spec;
@@ -117,6 +121,13 @@ final class DemoCommand implements Callable<Integer> {
                         date, ledger.get(DeliveryLedger.State.SENT), ledger.get(DeliveryLedger.State.FAILED),
                         ledger.get(DeliveryLedger.State.QUEUED) + ledger.get(DeliveryLedger.State.DEFERRED));
                 out.printf("  outbox       %d messages in %s (.eml and .html)%n", received.length, outbox);
+                for (MimeMessage message : received) {
+                    String to = message.getRecipients(Message.RecipientType.TO)[0].toString();
+                    List<String> topics = SAMPLE_TOPICS.getOrDefault(to, List.of());
+                    out.printf("  %-17s  topics: %-55s leads with: %s%n", to,
+                            topics.isEmpty() ? "none (the general list)" : String.join(", ", topics),
+                            message.getSubject().replaceFirst("^[^:]*: ", ""));
+                }
                 if (!htmlFiles.isEmpty()) {
                     out.printf("Open %s in a browser to read a digest; the .eml files open in any mail program.%n",
                             htmlFiles.get(0));
@@ -184,9 +195,12 @@ final class DemoCommand implements Callable<Integer> {
             paperboy.subscribers().addIfAbsent(EmailAddress.parse(address), SubscriberStatus.ACTIVE,
                     Subscriber.Consent.byOperator(paperboy.clock().instant(), "demo"));
         }
-        // one reader who prefers a shorter digest, to show preferences at work
+        // one reader who prefers a shorter digest, two with topics of their own: preferences at work
         long grace = paperboy.subscribers().findByEmail(EmailAddress.parse("grace@example.org")).orElseThrow().id();
         paperboy.subscribers().updatePreferences(grace, new Preferences(5, Frequency.DAILY, null, null, List.of()));
+        SAMPLE_TOPICS.forEach((address, topics) -> paperboy.subscribers().updatePreferences(
+                paperboy.subscribers().findByEmail(EmailAddress.parse(address)).orElseThrow().id(),
+                new Preferences(null, Frequency.DAILY, null, null, topics)));
     }
 
     static List<Path> saveOutbox(MimeMessage[] messages, Path outbox) throws Exception {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.paperboy.Paperboy;
 import org.paperboy.delivery.DeliveryLedger;
 import org.paperboy.delivery.Edition;
+import org.paperboy.delivery.EditionPlanner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,9 +78,11 @@ final class EditionsCommand extends CommandGroup {
                         p.get(DeliveryLedger.State.SENT), p.get(DeliveryLedger.State.QUEUED),
                         p.get(DeliveryLedger.State.SENDING), p.get(DeliveryLedger.State.DEFERRED),
                         p.get(DeliveryLedger.State.FAILED), p.get(DeliveryLedger.State.SKIPPED));
+                paperboy.selections().skipReasons(edition.id()).forEach((reason, count) ->
+                        out.printf("  skipped, %s: %d%n", reason, count));
                 out.println("Papers:");
                 var rankings = paperboy.editionPapers().rankings(edition);
-                rankings.get(Edition.Selection.DAILY).forEach(r ->
+                rankings.get(Edition.Selection.DAILY).stream().limit(EditionPlanner.MAX_PAPERS).forEach(r ->
                         out.printf("  %2d. %s%n      %s%n", r.rank(), r.paper().title(), r.reason()));
                 List<DeliveryLedger.Problem> problems = paperboy.ledger().problems(edition.id(), 1000);
                 if (!problems.isEmpty()) {

@@ -71,6 +71,11 @@ final class SendCommand implements Callable<Integer> {
         out.printf("Ledger: %d of %d delivered, %d still to send, %d failed, %d skipped%n",
                 ledger.get(DeliveryLedger.State.SENT), report.total(), report.stillToSend(),
                 ledger.get(DeliveryLedger.State.FAILED), ledger.get(DeliveryLedger.State.SKIPPED));
+        if (report.choosing().readers() > 0) {
+            out.printf(Locale.ROOT, "Chosen: papers for %d readers in %.1f s, %d distinct selections, %d with nothing new%n",
+                    report.choosing().readers(), report.choosing().took().toMillis() / 1000.0,
+                    report.choosing().selections(), report.choosing().nothingNew());
+        }
         if (report.stoppedBecause() != null) {
             out.println("Stopped early: " + report.stoppedBecause() + ". Run 'paperboy send' again to resume.");
         }

@@ -22,7 +22,7 @@ import org.paperboy.subscriptions.InvalidEmailException;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.TimeZones;
-import org.paperboy.web.Topics;
+import org.paperboy.subscriptions.Topics;
 
 /**
  * Subscriber lists as CSV (RFC 4180, read and written by jackson-dataformat-csv): import reads the

@@ -14,7 +14,7 @@ import org.paperboy.subscriptions.ErasedAddresses;
 import org.paperboy.subscriptions.InvalidEmailException;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.TimeZones;
-import org.paperboy.web.Topics;
+import org.paperboy.subscriptions.Topics;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
 import picocli.CommandLine.Command;

@@ -72,6 +72,10 @@ public enum SettingKey {
     RANK_WEIGHT_UPVOTES("1.0", "points per upvote"),
     RANK_WEIGHT_STARS("2.0", "points per natural log of (1 + GitHub stars)"),
     RANK_WEIGHT_SOURCE_RANK("50.0", "points for first place on the source's page, divided by the rank"),
+    TOPIC_WEIGHT("0.7", "weight of topic relevance in a reader's order of matching papers (0-1); see docs/papers-and-digest.md"),
+    TRENDING_WEIGHT("0.3", "weight of the trending score in a reader's order of matching papers (0-1)"),
+    REPEAT_AFTER_DAYS("never", "a paper a reader already received may come again after this many days (1-3650), or never"),
+    MIN_PAPERS("3", "fewer new papers than this for a reader and no message is sent to them that day (1-25)"),
     LOG_LEVEL("info", "log level of Paperboy's own log lines on stderr: error, warn, info, debug (read at start-up)"),
     JAVA_OPTS("", "extra JVM options for the ./paperboy launcher (read by the launcher only)"),
     CDS("on", "class data sharing for one-shot commands, on or off (read by the ./paperboy launcher only)");

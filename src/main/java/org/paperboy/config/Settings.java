@@ -18,6 +18,7 @@ public record Settings(
         Digest digest,
         Sources sources,
         Ranking ranking,
+        Choosing choosing,
         Sending sending,
         Brand brand,
         Bounces bounces,
@@ -106,6 +107,17 @@ public record Settings(
         public Ranking weekly() {
             return new Ranking(0, 7, upvoteWeight, starWeight, sourceRankWeight);
         }
+    }
+
+    /**
+     * How each reader's papers are chosen from an edition's ranking: the weights of topic relevance
+     * and trend among the papers that match a reader's topics, how many days before a paper may be
+     * sent to the same reader again ({@link #NEVER}: never), and the fewest new papers worth a message.
+     */
+    public record Choosing(double topicWeight, double trendingWeight, int repeatAfterDays, int minPapers) {
+        public static final int NEVER = 0;
+
+        public static final Choosing DEFAULT = new Choosing(0.7, 0.3, NEVER, 3);
     }
 
     public record Sending(int connections, double ratePerSecond, int messagesPerConnection, Duration slowDownPause,

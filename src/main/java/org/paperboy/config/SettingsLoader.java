@@ -158,6 +158,8 @@ public final class SettingsLoader {
                         decimal(SettingKey.RANK_WEIGHT_UPVOTES, 0, 1_000_000),
                         decimal(SettingKey.RANK_WEIGHT_STARS, 0, 1_000_000),
                         decimal(SettingKey.RANK_WEIGHT_SOURCE_RANK, 0, 1_000_000)),
+                new Settings.Choosing(decimal(SettingKey.TOPIC_WEIGHT, 0, 1), decimal(SettingKey.TRENDING_WEIGHT, 0, 1),
+                        repeatAfterDays(), integer(SettingKey.MIN_PAPERS, 1, Settings.Digest.MAX_SIZE)),
                 new Settings.Sending(integer(SettingKey.SEND_CONNECTIONS, 1, 32), decimal(SettingKey.SEND_RATE, 0, 1_000_000),
                         integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
                         duration(SettingKey.SEND_SLOWDOWN_PAUSE), durations(SettingKey.RETRY_BACKOFF),
@@ -207,6 +209,18 @@ public final class SettingsLoader {
             // reported below
         }
         throw new ConfigException(key.envName(), value(key), "a whole number from " + min + " to " + max);
+    }
+
+    private int repeatAfterDays() {
+        String value = text(SettingKey.REPEAT_AFTER_DAYS);
+        if ("never".equalsIgnoreCase(value)) {
+            return Settings.Choosing.NEVER;
+        }
+        if (value.matches("[0-9]{1,4}") && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 3650) {
+            return Integer.parseInt(value);
+        }
+        throw new ConfigException(SettingKey.REPEAT_AFTER_DAYS.envName(), value(SettingKey.REPEAT_AFTER_DAYS),
+                "never, or a whole number of days from 1 to 3650");
     }
 
     private double decimal(SettingKey key, double min, double max) {

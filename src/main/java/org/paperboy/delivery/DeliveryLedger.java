@@ -49,7 +49,7 @@ public final class DeliveryLedger {
 
     /** A delivery this sender claimed and now owns. */
     public record Claim(long deliveryId, long subscriberId, String email, String messageId,
-                        Edition.Selection selection, int digestSize, int attempts) {
+                        Edition.Selection selection, int digestSize, int attempts, long selectionId) {
     }
 
     /** A delivery that has not gone out, with the last thing the server said. */
@@ -104,7 +104,7 @@ public final class DeliveryLedger {
      * stops the scan early instead of sorting. Parameters: the edition's date, its weekday, the
      * edition id; then those of the {@link DueZones} condition that follows it.
      */
-    private static final String DUE_WITHOUT_ROW = """
+    static final String DUE_WITHOUT_ROW = """
             s.status = 'active'
             and (s.paused_until is null or s.paused_until <= ?)
             and (s.frequency = 'daily' or s.weekly_day = ?)
@@ -113,7 +113,7 @@ public final class DeliveryLedger {
     /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
     private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
 
-    private static int bindDue(PreparedStatement ps, int i, Edition edition, DueZones zones) throws SQLException {
+    static int bindDue(PreparedStatement ps, int i, Edition edition, DueZones zones) throws SQLException {
         setDate(ps, i++, edition.date());
         ps.setString(i++, edition.date().getDayOfWeek().name());
         ps.setLong(i++, edition.id());
@@ -325,7 +325,7 @@ public final class DeliveryLedger {
                 }
                 try (PreparedStatement ps = connection.prepareStatement("""
                         select d.id, d.subscriber_id, s.email, s.status, d.message_id, d.selection, d.digest_size,
-                            d.attempts
+                            d.attempts, d.selection_id
                         from deliveries d join subscribers s on s.id = d.subscriber_id
                         where d.edition_id = ?""" + (queued ? " and d.state = 'queued'"
                         : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
@@ -343,7 +343,8 @@ public final class DeliveryLedger {
                                 continue;
                             }
                             candidates.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(5),
-                                    Edition.Selection.fromDb(rs.getString(6)), rs.getInt(7), rs.getInt(8) + 1));
+                                    Edition.Selection.fromDb(rs.getString(6)), rs.getInt(7), rs.getInt(8) + 1,
+                                    rs.getLong(9)));
                         }
                     }
                 }
@@ -433,7 +434,7 @@ public final class DeliveryLedger {
             }
             // identities only grow: this sender's rows above the last id seen before the insert are the new ones
             try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.id, d.subscriber_id, s.email, d.message_id, d.selection, d.digest_size
+                    select d.id, d.subscriber_id, s.email, d.message_id, d.selection, d.digest_size, d.selection_id
                     from deliveries d join subscribers s on s.id = d.subscriber_id
                     where d.edition_id = ? and d.state = 'sending' and d.id > ? and d.claimed_by = ?
                     order by d.subscriber_id""")) {
@@ -444,7 +445,7 @@ public final class DeliveryLedger {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                Edition.Selection.fromDb(rs.getString(5)), rs.getInt(6), 1));
+                                Edition.Selection.fromDb(rs.getString(5)), rs.getInt(6), 1, rs.getLong(7)));
                     }
                 }
                 return claims;

@@ -3,6 +3,8 @@ package org.paperboy.delivery;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.paperboy.digest.PaperChooser;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Recipient;
 import org.paperboy.digest.RenderedDigest;
@@ -29,10 +31,12 @@ public final class DigestPreview {
     private final SubscriberRepository subscribers;
     private final SubscriberLinks links;
     private final int defaultSize;
+    private final PaperChooser.Weights weights;
 
     public DigestPreview(EditionRepository editions, EditionPapers editionPapers, EditionPlanner planner,
                          DigestRenderer renderer, SubscriberRepository subscribers, SubscriberLinks links,
-                         int defaultSize) {
+                         int defaultSize, PaperChooser.Weights weights) {
+        this.weights = weights;
         this.editions = editions;
         this.editionPapers = editionPapers;
         this.planner = planner;
@@ -55,6 +59,7 @@ public final class DigestPreview {
         Edition.Selection selection = Edition.Selection.DAILY;
         int size = defaultSize;
         Recipient recipient = new Recipient(SAMPLE_READER, links.unsubscribeUrl(0), links.preferencesUrl(0));
+        List<String> topics = List.of();
         if (subscriber != null) {
             Subscriber s = subscribers.findByEmail(subscriber)
                     .orElseThrow(() -> new IllegalArgumentException("no subscriber " + subscriber));
@@ -65,8 +70,11 @@ public final class DigestPreview {
                 selection = Edition.Selection.WEEKLY;
             }
             recipient = new Recipient(s.email(), links.unsubscribeUrl(s.id()), links.preferencesUrl(s.id()));
+            topics = s.preferences().topics();
         }
-        List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
-        return renderer.render(day, ranking.subList(0, Math.min(size, ranking.size())), recipient);
+        // what their topics pick from the edition; what they already received is not left out here
+        List<RankedPaper> papers = new PaperChooser(rankings.getOrDefault(selection, List.of()), weights)
+                .choose(topics, Set.of(), size).papers();
+        return renderer.render(day, papers, recipient);
     }
 }

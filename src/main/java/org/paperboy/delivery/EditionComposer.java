@@ -21,11 +21,14 @@ import org.paperboy.papers.RankedPaper;
 import org.paperboy.subscriptions.SubscriberLinks;
 
 /**
- * Turns an edition into messages. Each distinct digest (ranking × size) is rendered once; per
- * subscriber only the headers and the signed links are new, spliced into bodies that were
- * encoded beforehand.
+ * Turns an edition into messages. Each distinct digest (a reader's selection, or ranking × size
+ * for rows made without one) is rendered once; per subscriber only the headers and the signed
+ * links are new, spliced into bodies that were encoded beforehand.
  */
 public final class EditionComposer {
+
+    /** Rendered selections kept at once; a few hundred KB each. */
+    static final int SELECTIONS_KEPT = 64;
 
     private final DigestRenderer renderer;
     private final EditionPapers editionPapers;
@@ -76,6 +79,14 @@ public final class EditionComposer {
         private final Edition edition;
         private final Map<Edition.Selection, List<RankedPaper>> rankings;
         private final Map<String, Body> bodies = new ConcurrentHashMap<>();
+        /**
+         * Bodies of readers' selections, each rendered once: rows are queued in selection order, so
+         * a selection's readers come in one stretch and the few in flight are all that is kept.
+         */
+        private final Map<Long, Body> selectionBodies = new ConcurrentHashMap<>();
+        /** Selections in the order they were rendered: the oldest is the first one done with. */
+        private final java.util.Queue<Long> renderedOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger selectionsRendered = new java.util.concurrent.atomic.AtomicInteger();
         private final LetterWriter writer;
         private final String listId;
         private final Instant linkExpiry;
@@ -95,12 +106,41 @@ public final class EditionComposer {
         Body body(Edition.Selection selection, int size) {
             return bodies.computeIfAbsent(selection + "/" + size, key -> {
                 List<RankedPaper> ranking = rankings.getOrDefault(selection, List.of());
-                List<RankedPaper> cut = ranking.subList(0, Math.min(size, ranking.size()));
-                RenderedDigest digest = renderer.renderForReaders(edition.date(), cut);
-                return new Body(digest.subject(),
-                        BodyTemplate.compile(digest.text(), slots(digest.textSlots()), BodyTemplate.Kind.TEXT),
-                        BodyTemplate.compile(digest.html(), slots(digest.htmlSlots()), BodyTemplate.Kind.HTML));
+                return render(ranking.subList(0, Math.min(size, ranking.size())));
             });
+        }
+
+        /** The body of a claimed delivery: its own selection, or the cut of its ranking for rows made without one. */
+        Body body(DeliveryLedger.Claim claim) {
+            if (claim.selectionId() == 0) {
+                return body(claim.selection(), claim.digestSize());
+            }
+            // a plain FIFO, not an LRU cache library: rows come in selection order, so the oldest is done with
+            Body body = selectionBodies.computeIfAbsent(claim.selectionId(), id -> {
+                renderedOrder.add(id);
+                selectionsRendered.incrementAndGet();
+                return render(editionPapers.selection(id, rankings));
+            });
+            while (selectionBodies.size() > SELECTIONS_KEPT) {
+                Long oldest = renderedOrder.poll();
+                if (oldest == null) {
+                    break;
+                }
+                selectionBodies.remove(oldest);
+            }
+            return body;
+        }
+
+        /** How many readers' selections this edition rendered so far. */
+        public int selectionsRendered() {
+            return selectionsRendered.get();
+        }
+
+        private Body render(List<RankedPaper> papers) {
+            RenderedDigest digest = renderer.renderForReaders(edition.date(), papers);
+            return new Body(digest.subject(),
+                    BodyTemplate.compile(digest.text(), slots(digest.textSlots()), BodyTemplate.Kind.TEXT),
+                    BodyTemplate.compile(digest.html(), slots(digest.htmlSlots()), BodyTemplate.Kind.HTML));
         }
 
         public Edition edition() {
@@ -114,7 +154,7 @@ public final class EditionComposer {
 
         /** The message for one claimed delivery. */
         public OutgoingMessage compose(DeliveryLedger.Claim claim) {
-            Body body = body(claim.selection(), claim.digestSize());
+            Body body = body(claim);
             String unsubscribeUrl = links.unsubscribeUrl(claim.subscriberId(), linkExpiry);
             Recipient recipient = new Recipient(claim.email(), unsubscribeUrl,
                     links.preferencesUrl(claim.subscriberId(), linkExpiry));

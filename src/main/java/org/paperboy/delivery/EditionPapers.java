@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.paperboy.digest.PaperChooser;
 import org.paperboy.papers.Paper;
 import org.paperboy.papers.PaperRepository;
 import org.paperboy.papers.RankedPaper;
@@ -14,10 +15,21 @@ public final class EditionPapers {
 
     private final EditionRepository editions;
     private final PaperRepository papers;
+    private final SelectionRepository selections;
 
-    public EditionPapers(EditionRepository editions, PaperRepository papers) {
+    public EditionPapers(EditionRepository editions, PaperRepository papers, SelectionRepository selections) {
         this.editions = editions;
         this.papers = papers;
+        this.selections = selections;
+    }
+
+    /** The papers of one stored selection, as its readers received them; empty when there is no such selection. */
+    public List<RankedPaper> selection(long selectionId, Map<Edition.Selection, List<RankedPaper>> rankings) {
+        SelectionRepository.Stored stored = selections.find(selectionId);
+        if (stored == null) {
+            return List.of();
+        }
+        return PaperChooser.rebuild(rankings.getOrDefault(stored.ranking(), List.of()), stored.entries());
     }
 
     public Map<Edition.Selection, List<RankedPaper>> rankings(Edition edition) {

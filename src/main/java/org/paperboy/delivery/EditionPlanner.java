@@ -17,6 +17,11 @@ public final class EditionPlanner {
 
     /** The most papers any digest can hold; editions freeze this many. */
     public static final int MAX_PAPERS = Settings.Digest.MAX_SIZE;
+    /**
+     * The candidates an edition freezes per ranking: readers' topics pick from deeper than the top
+     * of the ranking, and papers a reader already received are replaced from further down.
+     */
+    public static final int CANDIDATES = 100;
 
     private final PaperRepository papers;
     private final Settings.Ranking ranking;
@@ -46,8 +51,8 @@ public final class EditionPlanner {
         List<Paper> candidates = papers.trendingSince(
                 daily.windowStart(Math.max(ranking.windowDays(), ranking.weekly().windowDays())));
         Map<Edition.Selection, List<RankedPaper>> chosen = new EnumMap<>(Edition.Selection.class);
-        chosen.put(Edition.Selection.DAILY, daily.rank(candidates, MAX_PAPERS));
-        chosen.put(Edition.Selection.WEEKLY, weekly.rank(candidates, MAX_PAPERS));
+        chosen.put(Edition.Selection.DAILY, daily.rank(candidates, CANDIDATES));
+        chosen.put(Edition.Selection.WEEKLY, weekly.rank(candidates, CANDIDATES));
         if (chosen.get(Edition.Selection.DAILY).isEmpty()) {
             throw new NothingToSendException("no papers trending in the last " + ranking.windowDays()
                     + " days: import or fetch papers first");

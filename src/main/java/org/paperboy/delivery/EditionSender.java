@@ -52,6 +52,7 @@ public final class EditionSender {
     private final EditionRepository editions;
     private final DeliveryLedger ledger;
     private final EditionComposer composer;
+    private final ReaderSelections readerSelections;
     private final SubscriberRepository subscribers;
     private final MailTransport.Factory transports;
     private final Settings.Sending sending;
@@ -67,7 +68,8 @@ public final class EditionSender {
     private volatile MailSettingsException settingsError;
 
     public EditionSender(EditionPlanner planner, EditionRepository editions,
-                         DeliveryLedger ledger, EditionComposer composer, SubscriberRepository subscribers,
+                         DeliveryLedger ledger, EditionComposer composer, ReaderSelections readerSelections,
+                         SubscriberRepository subscribers,
                          MailTransport.Factory transports, Settings.Sending sending, Settings.Digest digest,
                          String mailFrom, java.util.Optional<java.nio.file.Path> journalDirectory, Clock clock,
                          Sleeper sleeper) {
@@ -76,6 +78,7 @@ public final class EditionSender {
         this.editions = editions;
         this.ledger = ledger;
         this.composer = composer;
+        this.readerSelections = readerSelections;
         this.subscribers = subscribers;
         this.transports = transports;
         this.sending = sending;
@@ -155,8 +158,9 @@ public final class EditionSender {
         if (edition.status() == Edition.Status.SENT && mode == SendMode.SCHEDULED) {
             // a second digest run (another node, a catch-up) finds the edition out: it stays sent
             return new SendReport(date, edition.id(), 0, 0, 0, 0, ledger.rowCounts(edition.id()),
-                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, ReaderSelections.Report.NONE);
         }
+        ReaderSelections.Report choosing = choose(edition, reach.zones());
         DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
         EditionComposer.Prepared prepared;
         try {
@@ -179,7 +183,7 @@ public final class EditionSender {
             Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
             finishIfDone(edition, state, reach);
             return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
-                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
         }
         Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
         before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
@@ -187,7 +191,7 @@ public final class EditionSender {
         if (!firstHere && mode == SendMode.SCHEDULED) {
             // the digest and retry jobs meeting on one node: the run already under way sends it
             return new SendReport(date, edition.id(), 0, 0, 0, 0, before,
-                    Duration.ofNanos(System.nanoTime() - startNanos), null);
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
         }
         String stoppedBecause;
         Run run;
@@ -212,11 +216,21 @@ public final class EditionSender {
                 : ledger.progress(edition, reach.zones());
         finishIfDone(edition, state, reach);
         SendReport report = new SendReport(date, edition.id(), run.sent.get(), run.deferred.get(), run.failed.get(),
-                run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause);
+                run.skipped.get(), state, Duration.ofNanos(System.nanoTime() - startNanos), stoppedBecause, choosing);
         log.info("event=edition_send_finished date={} sent={} deferred={} failed={} still_to_send={} rate={}"
-                        + " claim_conflicts={}", date, report.sentNow(), report.deferredNow(), report.failedNow(),
-                report.stillToSend(), String.format("%.1f", report.ratePerSecond()), run.round.conflicts());
+                        + " claim_conflicts={} selections_rendered={}", date, report.sentNow(), report.deferredNow(),
+                report.failedNow(), report.stillToSend(), String.format("%.1f", report.ratePerSecond()),
+                run.round.conflicts(), prepared.selectionsRendered());
         return report;
+    }
+
+    /** Chooses the papers of every reader due the edition now who has no row yet, unless it is past its cut-off. */
+    private ReaderSelections.Report choose(Edition edition, DueZones zones) {
+        if (clock.instant().isAfter(edition.startedAt().plus(sending.retryCutoff()))) {
+            return ReaderSelections.Report.NONE;
+        }
+        return readerSelections.chooseAll(edition, zones, composer.rankings(edition), digest.size(),
+                messageIdSuffix(edition));
     }
 
     /**

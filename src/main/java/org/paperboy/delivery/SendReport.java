@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * What one run of a send did: the counts of this run ({@code sentNow}, ...) and the state of the
  * whole edition afterwards ({@code ledger}). {@code stoppedBecause} is null when the run ended
- * because there was nothing left to send.
+ * because there was nothing left to send. {@code choosing} is what choosing the readers' papers
+ * did before the run.
  */
 public record SendReport(LocalDate date, long editionId, int sentNow, int deferredNow, int failedNow,
                          int skippedNow, Map<DeliveryLedger.State, Integer> ledger, Duration elapsed,
-                         String stoppedBecause) {
+                         String stoppedBecause, ReaderSelections.Report choosing) {
 
     public int total() {
         return ledger.values().stream().mapToInt(Integer::intValue).sum();

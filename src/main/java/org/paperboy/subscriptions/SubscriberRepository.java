@@ -257,6 +257,11 @@ public final class SubscriberRepository {
         });
     }
 
+    /** The topics as the {@code subscribers.topics} column holds them (comma-separated). */
+    public static List<String> storedTopics(String column) {
+        return column == null || column.isEmpty() ? List.of() : Arrays.asList(column.split(","));
+    }
+
     static Subscriber read(ResultSet rs) throws SQLException {
         String weeklyDay = rs.getString("weekly_day");
         String topics = rs.getString("topics");
@@ -265,7 +270,7 @@ public final class SubscriberRepository {
                 Frequency.fromDb(rs.getString("frequency")),
                 weeklyDay == null ? null : DayOfWeek.valueOf(weeklyDay),
                 getDate(rs, "paused_until"),
-                topics == null || topics.isEmpty() ? List.of() : Arrays.asList(topics.split(",")),
+                storedTopics(topics),
                 zone(rs.getString("timezone")));
         Subscriber.Consent consent = new Subscriber.Consent(
                 getInstant(rs, "consent_at"), rs.getString("consent_ip"), rs.getString("consent_user_agent"),

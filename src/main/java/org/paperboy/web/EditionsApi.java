@@ -21,6 +21,7 @@ import org.paperboy.delivery.EditionRepository;
 import org.paperboy.delivery.EditionSender;
 import org.paperboy.delivery.NothingToSendException;
 import org.paperboy.delivery.ProgressListener;
+import org.paperboy.delivery.SelectionRepository;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.schedule.Scheduling;
 import org.slf4j.Logger;
@@ -43,9 +44,12 @@ final class EditionsApi {
      * @param scheduling the running scheduler, through which a start fires the digest job; null runs
      *                   the edition on {@code background} instead
      */
+    private final SelectionRepository selections;
+
     EditionsApi(AdminApi admin, EditionRepository editions, DeliveryLedger ledger, EditionSender sender,
-                Scheduling scheduling, ExecutorService background) {
+                Scheduling scheduling, ExecutorService background, SelectionRepository selections) {
         this.admin = admin;
+        this.selections = selections;
         this.editions = editions;
         this.ledger = ledger;
         this.sender = sender;
@@ -84,6 +88,7 @@ final class EditionsApi {
             problems.add(problem);
         }
         json.put("problems", problems);
+        json.put("skipped", selections.skipReasons(edition.id()));
         Json.send(ctx, 200, json);
     }
 

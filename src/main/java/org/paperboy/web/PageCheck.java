@@ -102,6 +102,9 @@ public final class PageCheck {
         preferences.put("sizes", IntStream.rangeClosed(Preferences.MIN_SIZE, Preferences.MAX_SIZE).boxed().toList());
         preferences.put("days", days);
         preferences.put("unsubscribeUrl", base + "/unsubscribe?token=u");
+        preferences.put("previewTopics", "robotics");
+        preferences.put("picks", List.of(Map.of("title", "Dexterous robot manipulation from human videos",
+                "reason", "matches robotics · 132 upvotes · trending for 5 hours")));
         Map<String, Object> subscribe = new HashMap<>();
         subscribe.put("error", "Enter an email address.");
         subscribe.put("email", EMAIL);

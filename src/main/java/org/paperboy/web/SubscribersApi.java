@@ -22,6 +22,7 @@ import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.subscriptions.SubscriptionRefusedException;
 import org.paperboy.subscriptions.SubscriptionService;
 import org.paperboy.subscriptions.TimeZones;
+import org.paperboy.subscriptions.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -32,6 +32,7 @@ import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberLinks;
 import org.paperboy.subscriptions.SubscriberStatus;
 import org.paperboy.subscriptions.SubscriptionService;
+import org.paperboy.subscriptions.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +60,12 @@ final class SubscriptionPages {
     private final int defaultSize;
     private final ZoneId zone;
     private final Clock clock;
+    private final TopicPreview topicPreview;
 
     SubscriptionPages(SubscriptionService service, SubscriberLinks links, EditionRepository editions, Pages pages,
                       RenderCache cache, RateLimits rateLimits, WebLimits limits, FormTokens formTokens, ExecutorService background,
-                      WebMetrics metrics, int defaultSize, ZoneId zone, Clock clock) {
+                      WebMetrics metrics, int defaultSize, ZoneId zone, Clock clock, TopicPreview topicPreview) {
+        this.topicPreview = topicPreview;
         this.service = service;
         this.links = links;
         this.editions = editions;
@@ -198,7 +201,8 @@ final class SubscriptionPages {
     private void preferencesPage(Context ctx) {
         String token = ctx.queryParam("token");
         Subscriber subscriber = found(ctx, service.check(token, LinkPurpose.PREFERENCES), LinkPurpose.PREFERENCES);
-        showPreferences(ctx, 200, token, subscriber, PreferencesForm.of(subscriber.preferences()), Map.of(), false);
+        showPreferences(ctx, 200, token, subscriber, PreferencesForm.of(subscriber.preferences()), Map.of(), false,
+                subscriber.preferences().topics());
     }
 
     private void savePreferences(Context ctx) {
@@ -214,18 +218,30 @@ final class SubscriptionPages {
         PreferencesForm form = PreferencesForm.from(fields);
         Map<String, String> errors = new LinkedHashMap<>();
         Preferences preferences = form.validate(LocalDate.now(clock.withZone(zone)), errors);
+        if ("preview".equals(RequestBodies.first(fields, "action"))) {
+            // the papers the typed topics would pick, with nothing saved
+            showPreferences(ctx, errors.containsKey("topics") ? 400 : 200, token, subscriber, form,
+                    errors.containsKey("topics") ? Map.of("topics", errors.get("topics")) : Map.of(), false,
+                    errors.containsKey("topics") ? List.of() : preferences != null ? preferences.topics()
+                            : Topics.parse(form.topics()));
+            return;
+        }
         if (preferences == null) {
-            showPreferences(ctx, 400, token, subscriber, form, errors, false);
+            showPreferences(ctx, 400, token, subscriber, form, errors, false, List.of());
             return;
         }
         Subscriber saved = service.savePreferences(subscriber, preferences);
         log.info("event=preferences_saved id={}", saved.id());
-        showPreferences(ctx, 200, token, saved, PreferencesForm.of(saved.preferences()), Map.of(), true);
+        showPreferences(ctx, 200, token, saved, PreferencesForm.of(saved.preferences()), Map.of(), true,
+                saved.preferences().topics());
     }
 
     private void showPreferences(Context ctx, int status, String token, Subscriber subscriber, PreferencesForm form,
-                                 Map<String, String> errors, boolean saved) {
+                                 Map<String, String> errors, boolean saved, List<String> previewTopics) {
         Map<String, Object> vars = new HashMap<>();
+        vars.put("previewTopics", String.join(", ", previewTopics));
+        vars.put("picks", topicPreview.picks(previewTopics).stream()
+                .map(r -> Map.of("title", r.paper().title(), "reason", r.reason())).toList());
         vars.put("email", subscriber.email());
         vars.put("status", subscriber.status().dbValue());
         vars.put("statusText", subscriber.status() == SubscriberStatus.PENDING ? "not confirmed yet"

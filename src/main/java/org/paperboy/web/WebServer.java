@@ -103,14 +103,15 @@ public final class WebServer implements AutoCloseable {
         }
         SubscriptionPages subscriptionPages = new SubscriptionPages(service, links, paperboy.editions(), pages,
                 renderCache, rateLimits, limits, new FormTokens(settings.web().secret(), clock), signUps, metrics,
-                settings.digest().size(), settings.digest().timezone(), clock);
+                settings.digest().size(), settings.digest().timezone(), clock,
+                new TopicPreview(paperboy.papers(), settings.ranking(), settings.choosing(), clock));
         EditionPages editionPages = new EditionPages(paperboy.templates(), renderCache, paperboy.editions(),
                 paperboy.composer(), paperboy.renderer(), pages, settings.mail().listName(), settings.digest().size());
         AdminApi admin = new AdminApi(settings.web().adminToken(), limits, clock);
         SubscribersApi subscribersApi = new SubscribersApi(admin, service, paperboy.subscribers(), limits, clock);
         PapersApi papersApi = new PapersApi(admin, paperboy.papers(), settings.ranking(), limits, clock);
         EditionsApi editionsApi = new EditionsApi(admin, paperboy.editions(), paperboy.ledger(), paperboy.sender(),
-                scheduling, editionRuns);
+                scheduling, editionRuns, paperboy.selections());
         PreviewApi previewApi = new PreviewApi(admin, paperboy.preview());
 
         Javalin app = Javalin.create(cfg -> {

@@ -55,7 +55,9 @@ class BouncePollerTest {
     @BeforeEach
     void open() {
         paperboy = Paperboy.open(TestSettings.in(dir).smtpPort(greenMail.getSmtp().getPort())
-                .with("BOUNCE_ADDRESS", "bounces+TOKEN@paperboy.test").build(), clock);
+                .with("BOUNCE_ADDRESS", "bounces+TOKEN@paperboy.test")
+                // five editions of the same twelve papers in a row: repeats allowed
+                .with("REPEAT_AFTER_DAYS", "1").build(), clock);
         paperboy.papers().upsert(SamplePapers.ranked(12, clock.instant()));
         bounces = greenMail.setUser("bounces@paperboy.test", "bounces", "secret");
         BounceMailbox mailbox = new BounceMailbox(new BounceMailbox.Account("imap", "127.0.0.1",

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -32,6 +34,7 @@ import org.paperboy.delivery.ProgressListener;
 import org.paperboy.delivery.SendMode;
 import org.paperboy.subscriptions.Frequency;
 import org.paperboy.subscriptions.SubscriberStatus;
+import org.paperboy.testing.SamplePapers;
 
 /**
  * The whole lifecycle in Debian's chromium: subscribe through the form, confirm from the email
@@ -146,6 +149,47 @@ class BrowserLifecycleTest {
         browser.get(unsubscribe.replace("token=", "token=x"));
         awaitHeading("This link is not valid");
         screenshot("10-bad-link");
+    }
+
+    @Test
+    void preferencesPageShowsWhichCurrentPapersTheTopicsWouldPickBeforeSaving() throws Exception {
+        Instant featured = WebHarness.START.minus(Duration.ofHours(1));
+        web.paperboy.papers().upsert(List.of(
+                SamplePapers.paper("2611.90001", "Dexterous robot manipulation from human videos", 3, 0, 40, featured),
+                SamplePapers.paper("2611.90002", "Diffusion models for protein design", 2, 0, 41, featured)));
+        long id = web.add("ada@example.org", SubscriberStatus.ACTIVE).id();
+        browser.get(web.paperboy.links().preferencesUrl(id));
+        awaitHeading("Your preferences");
+        assertThat(browser.findElements(By.id("topic-preview"))).as("no topics, no preview").isEmpty();
+
+        browser.findElement(By.id("topics")).sendKeys("robots, protein diffusion");
+        browser.findElement(By.id("preview-topics")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("topic-picks")));
+
+        assertThat(browser.findElements(By.cssSelector("#topic-picks .pick-title")).stream().map(e -> e.getText()))
+                .containsExactlyInAnyOrder("Dexterous robot manipulation from human videos",
+                        "Diffusion models for protein design");
+        assertThat(browser.findElement(By.id("topic-picks")).getText())
+                .contains("matches robots · 3 upvotes", "matches protein diffusion · 2 upvotes");
+        assertThat(browser.findElement(By.id("topics")).getAttribute("value")).isEqualTo("robots, protein diffusion");
+        assertThat(web.subscriber("ada@example.org").preferences().topics()).as("a preview saves nothing").isEmpty();
+        screenshot("11-topic-preview");
+
+        browser.findElement(By.id("topics")).clear();
+        browser.findElement(By.id("topics")).sendKeys("quantum chromodynamics");
+        browser.findElement(By.id("preview-topics")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("topic-preview-none")));
+        assertThat(browser.findElement(By.id("topic-preview-none")).getText()).contains("general list");
+
+        browser.findElement(By.id("topics")).clear();
+        browser.findElement(By.id("topics")).sendKeys("robots");
+        browser.findElement(By.id("save")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("saved")));
+        assertThat(web.subscriber("ada@example.org").preferences().topics()).containsExactly("robots");
+        assertThat(browser.findElements(By.cssSelector("#topic-picks .pick-title")).stream().map(e -> e.getText()))
+                .containsExactly("Dexterous robot manipulation from human videos");
     }
 
     /** Waits for the page a click or link leads to: clicks return before the next page has loaded. */

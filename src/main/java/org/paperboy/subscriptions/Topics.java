@@ -1,4 +1,4 @@
-package org.paperboy.web;
+package org.paperboy.subscriptions;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Parses the comma-separated topics a subscriber types. */
+/**
+ * Parses the comma-separated topics a subscriber types (preferences page, admin API, the command
+ * line, a CSV import): the one place that says what a topic may be.
+ */
 public final class Topics {
 
-    static final int MAX_TOPICS = 10;
-    static final int MAX_LENGTH = 40;
+    public static final int MAX_TOPICS = 10;
+    public static final int MAX_LENGTH = 40;
     private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{N} .+#/&'-]+");
 
     private Topics() {

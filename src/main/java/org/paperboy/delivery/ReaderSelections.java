@@ -1,0 +1,298 @@
+package org.paperboy.delivery;
+
+import static org.paperboy.store.SqlValues.setInstant;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.paperboy.config.Settings;
+import org.paperboy.digest.PaperChooser;
+import org.paperboy.papers.RankedPaper;
+import org.paperboy.store.Database;
+import org.paperboy.store.StoreException;
+import org.paperboy.subscriptions.SubscriberRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses, before an edition goes out, the papers of every reader due it who has no row yet: their
+ * topics first, nothing they already received, and no message at all when too little is new. Each
+ * distinct list is stored once as a selection; the readers' rows are queued in the order of their
+ * selections, so the sender meets each selection in one stretch and renders it once. A reader
+ * whose digest is simply the top of the ranking (no topic matched, nothing received before) gets
+ * no row here: the sender makes it as it claims them, without a selection, as for every reader
+ * before selections existed, and the ledger reads such a row as the first {@code digest_size}
+ * papers of its ranking.
+ */
+public final class ReaderSelections {
+
+    private static final Logger log = LoggerFactory.getLogger(ReaderSelections.class);
+
+    /** The reason on the row of a reader who had too little new that day. */
+    public static final String NOTHING_NEW = "nothing new";
+    /**
+     * How far back "already received" looks when repeats are never allowed: a paper only comes
+     * back once it trends again, and a ranking window is at most a year, so older deliveries
+     * would only cost reading time.
+     */
+    static final int LOOKBACK_DAYS = 400;
+    /** Rows written per transaction. */
+    static final int ROWS_PER_COMMIT = 5000;
+
+    private final Database database;
+    private final SelectionRepository selections;
+    private final Settings.Choosing choosing;
+    private final Clock clock;
+
+    public ReaderSelections(Database database, SelectionRepository selections, Settings.Choosing choosing, Clock clock) {
+        this.database = database;
+        this.selections = selections;
+        this.choosing = choosing;
+        this.clock = clock;
+    }
+
+    /** What one choosing pass did: readers given a row, distinct selections among them, readers skipped. */
+    public record Report(int readers, int selections, int nothingNew, Duration took) {
+        public static final Report NONE = new Report(0, 0, 0, Duration.ZERO);
+    }
+
+    private record Reader(long id, boolean weekly, int size, String topics) {
+    }
+
+    /** One reader's outcome: the index of their selection among the edition's distinct ones, or -1 when skipped. */
+    private record Choice(long subscriberId, Edition.Selection ranking, int size, int selection) {
+    }
+
+    /**
+     * Chooses for every reader due {@code edition} who has no row in it and writes their rows:
+     * queued with their selection, or skipped with {@link #NOTHING_NEW}.
+     */
+    public Report chooseAll(Edition edition, DueZones zones, Map<Edition.Selection, List<RankedPaper>> rankings,
+                            int defaultSize, String messageIdSuffix) {
+        long start = System.nanoTime();
+        List<Reader> readers = dueReaders(edition, zones);
+        if (readers.isEmpty()) {
+            return Report.NONE;
+        }
+        History history = history(edition.date());
+        PaperChooser.Weights weights = new PaperChooser.Weights(choosing.topicWeight(), choosing.trendingWeight());
+        Map<Edition.Selection, PaperChooser> choosers = new EnumMap<>(Edition.Selection.class);
+        // each distinct selection once, by its key (ranking and papers as stored); readers hold its index
+        Map<String, Integer> index = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        List<Choice> choices = new ArrayList<>(readers.size());
+        int nothingNew = 0;
+        Set<String> generalCuts = new HashSet<>();
+        for (Reader reader : readers) {
+            Edition.Selection ranking = reader.weekly() ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
+            PaperChooser chooser = choosers.computeIfAbsent(ranking,
+                    r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
+            PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
+                    history.received(reader.id()), reader.size() > 0 ? reader.size() : defaultSize);
+            if (chosen.nothingNew(choosing.minPapers())) {
+                choices.add(new Choice(reader.id(), ranking, 0, -1));
+                nothingNew++;
+                continue;
+            }
+            if (chosen.matching() == 0 && chosen.leftOut() == 0) {
+                // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
+                generalCuts.add(ranking + "/" + chosen.papers().size());
+                continue;
+            }
+            int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
+                keys.add(k);
+                return keys.size() - 1;
+            });
+            choices.add(new Choice(reader.id(), ranking, chosen.papers().size(), selection));
+        }
+        long[] ids = store(edition.id(), keys);
+        // queued rows in selection order: the sender then meets each selection in one stretch
+        choices.sort(java.util.Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
+        writeRows(edition, choices, ids, messageIdSuffix);
+        // readers left to the general list share one digest per ranking and size
+        Report report = new Report(readers.size(), keys.size() + generalCuts.size(), nothingNew,
+                Duration.ofNanos(System.nanoTime() - start));
+        log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
+                report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
+        return report;
+    }
+
+    /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */
+    private long[] store(long editionId, List<String> keys) {
+        Map<String, Long> stored = storedKeys(editionId);
+        Map<String, List<PaperChooser.Entry>> fresh = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (!stored.containsKey(key)) {
+                fresh.put(key, null);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            storeSelections(editionId, fresh);
+            stored = storedKeys(editionId);
+        }
+        long[] ids = new long[keys.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = stored.get(keys.get(i));
+        }
+        return ids;
+    }
+
+    private Map<String, Long> storedKeys(long editionId) {
+        Map<String, Long> keys = new HashMap<>();
+        selections.forEdition(editionId).values().forEach(s -> keys.putIfAbsent(
+                key(s.ranking(), SelectionRepository.toJson(s.entries())), s.id()));
+        return keys;
+    }
+
+    private static String key(Edition.Selection ranking, String json) {
+        return ranking.dbValue() + json;
+    }
+
+    private List<Reader> dueReaders(Edition edition, DueZones zones) {
+        return database.withConnection(connection -> {
+            List<Reader> readers = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    select s.id, s.frequency, s.digest_size, s.topics from subscribers s
+                    where""" + " " + DeliveryLedger.DUE_WITHOUT_ROW + zones.sql() + " order by s.status, s.id")) {
+                DeliveryLedger.bindDue(ps, 1, edition, zones);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        readers.add(new Reader(rs.getLong(1), "weekly".equals(rs.getString(2)), rs.getInt(3),
+                                rs.getString(4)));
+                    }
+                }
+            }
+            return readers;
+        });
+    }
+
+    /**
+     * What readers received within the repeat window: per reader the selections (a few ids), and
+     * the papers of each selection once; a reader's set of papers is made when they are chosen for.
+     */
+    private record History(Map<Long, long[]> selectionsBySubscriber, Map<Long, long[]> papersBySelection) {
+        Set<Long> received(long subscriberId) {
+            long[] ids = selectionsBySubscriber.get(subscriberId);
+            if (ids == null) {
+                return Set.of();
+            }
+            Set<Long> papers = new HashSet<>();
+            for (long id : ids) {
+                for (long paper : papersBySelection.getOrDefault(id, new long[0])) {
+                    papers.add(paper);
+                }
+            }
+            return papers;
+        }
+    }
+
+    private History history(LocalDate date) {
+        // received on day D, a paper may come again from day D + repeatAfterDays on
+        int days = choosing.repeatAfterDays() == Settings.Choosing.NEVER ? LOOKBACK_DAYS : choosing.repeatAfterDays();
+        SelectionRepository.Received received = selections.received(date.minusDays(days - 1L), date);
+        Set<Long> selectionIds = new HashSet<>();
+        received.selectionsBySubscriber().values().forEach(ids -> {
+            for (long id : ids) {
+                if (id > 0) {
+                    selectionIds.add(id);
+                }
+            }
+        });
+        Map<Long, long[]> papers = new HashMap<>(selections.papersOf(selectionIds));
+        papers.putAll(received.cutPapers());
+        return new History(received.selectionsBySubscriber(), papers);
+    }
+
+    private void storeSelections(long editionId, Map<String, List<PaperChooser.Entry>> fresh) {
+        List<Map.Entry<String, List<PaperChooser.Entry>>> all = new ArrayList<>(fresh.entrySet());
+        for (int from = 0; from < all.size(); from += ROWS_PER_COMMIT) {
+            List<Map.Entry<String, List<PaperChooser.Entry>>> slice = all.subList(from, Math.min(all.size(), from + ROWS_PER_COMMIT));
+            database.inTransaction(connection -> {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "insert into selections (edition_id, ranking, papers) values (?, ?, ?)")) {
+                    for (Map.Entry<String, List<PaperChooser.Entry>> e : slice) {
+                        ps.setLong(1, editionId);
+                        // the key starts with the ranking's name, then the papers as stored
+                        Edition.Selection ranking = e.getKey().startsWith(Edition.Selection.WEEKLY.dbValue())
+                                ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
+                        ps.setString(2, ranking.dbValue());
+                        ps.setString(3, e.getKey().substring(ranking.dbValue().length()));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        }
+    }
+
+    private void writeRows(Edition edition, List<Choice> choices, long[] ids, String messageIdSuffix) {
+        for (int from = 0; from < choices.size(); from += ROWS_PER_COMMIT) {
+            List<Choice> slice = choices.subList(from, Math.min(choices.size(), from + ROWS_PER_COMMIT));
+            // a plain insert first; when a second sender wrote a row for one of these readers at the
+            // same moment, the slice is written again skipping the readers who have one
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    insertRows(edition, slice, ids, messageIdSuffix, attempt > 1);
+                    break;
+                } catch (StoreException e) {
+                    if (attempt >= 3) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private void insertRows(Edition edition, List<Choice> slice, long[] ids, String messageIdSuffix, boolean guarded) {
+        Instant now = clock.instant();
+        String columns = """
+                insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
+                    attempts, updated_at, selection_id, last_reply)""";
+        database.inTransaction(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(guarded ? columns + """
+
+                    select ?, ?, ?, ?, ?, ?, 0, ?, ?, ? from subscribers s
+                    where s.id = ? and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = ?)"""
+                    : columns + " values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                for (Choice c : slice) {
+                    int i = 1;
+                    ps.setLong(i++, edition.id());
+                    ps.setLong(i++, c.subscriberId());
+                    ps.setString(i++, c.selection() < 0 ? "skipped" : "queued");
+                    ps.setString(i++, c.ranking().dbValue());
+                    ps.setInt(i++, c.size());
+                    // the same Message-ID a row made by a claim would carry
+                    ps.setString(i++, "<" + edition.date() + "." + c.subscriberId() + messageIdSuffix + ">");
+                    setInstant(ps, i++, now);
+                    if (c.selection() < 0) {
+                        ps.setNull(i++, java.sql.Types.BIGINT);
+                        ps.setString(i++, NOTHING_NEW);
+                    } else {
+                        ps.setLong(i++, ids[c.selection()]);
+                        ps.setNull(i++, java.sql.Types.VARCHAR);
+                    }
+                    if (guarded) {
+                        ps.setLong(i++, c.subscriberId());
+                        ps.setLong(i++, edition.id());
+                        ps.setLong(i, c.subscriberId());
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+}
