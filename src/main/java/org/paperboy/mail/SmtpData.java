@@ -20,27 +20,25 @@ final class SmtpData {
      * after it. A bare CR or LF becomes CRLF, since some servers end a line at either.
      */
     static int write(byte[] message, byte[] out, int at) {
-        boolean lineStart = true;
-        for (int i = 0; i < message.length; i++) {
-            byte b = message[i];
-            if (b == '\r' || b == '\n') {
-                if (b == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
-                    i++;
-                }
-                out[at++] = '\r';
-                out[at++] = '\n';
-                lineStart = true;
-                continue;
-            }
-            if (lineStart && b == '.') {
+        int n = message.length;
+        int line = 0;
+        while (line < n) {
+            if (message[line] == '.') {
                 out[at++] = '.';
             }
-            out[at++] = b;
-            lineStart = false;
-        }
-        if (!lineStart) {
+            int end = line;
+            while (end < n && message[end] != '\r' && message[end] != '\n') {
+                end++;
+            }
+            // a line goes out in one copy; the scan only looks for its end
+            System.arraycopy(message, line, out, at, end - line);
+            at += end - line;
             out[at++] = '\r';
             out[at++] = '\n';
+            if (end + 1 < n && message[end] == '\r' && message[end + 1] == '\n') {
+                end++;
+            }
+            line = end + 1;
         }
         return at;
     }
