@@ -44,15 +44,15 @@ final class AdminApi {
         if (tokenDigest == null || presented.isEmpty()) {
             return false;
         }
+        // digests of equal length, compared in constant time: neither content nor length leaks
         if (MessageDigest.isEqual(tokenDigest, sha256(presented))) {
             return true;
         }
-        String client = WebServer.clientKey(ctx);
-        RateLimits.Verdict verdict = failures.tryAcquire("admin-failures", client, limits.adminFailuresPerIp(),
-                limits.window());
+        RateLimits.Verdict verdict = failures.tryAcquire("admin-failures", WebServer.clientKey(ctx),
+                limits.adminFailuresPerIp(), limits.window());
         if (!verdict.allowed()) {
             long seconds = Math.max(1, verdict.retryAfter().toSeconds());
-            log.warn("event=admin_auth_throttled client={} retry_after_s={}", client, seconds);
+            log.warn("event=admin_auth_throttled retry_after_s={}", seconds);
             ctx.header("Retry-After", Long.toString(seconds));
             throw new ApiError(429, "too many wrong admin tokens from this address; try again in " + seconds + " s");
         }

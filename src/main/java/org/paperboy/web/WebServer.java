@@ -193,10 +193,14 @@ public final class WebServer implements AutoCloseable {
                 }
             });
         });
-        String host = settings.web().host().isEmpty() ? "0.0.0.0" : settings.web().host();
-        app.start(host, port);
-        log.info("event=web_started host={} port={} base_url={} admin_api={}", host, app.port(), settings.web().baseUrl(),
-                settings.web().adminToken().isEmpty() ? "disabled" : "enabled");
+        String host = settings.web().host();
+        if (host.isEmpty()) {
+            app.start(port); // every interface, IPv4 and IPv6
+        } else {
+            app.start(host, port);
+        }
+        log.info("event=web_started host={} port={} base_url={} admin_api={}", host.isEmpty() ? "*" : host, app.port(),
+                settings.web().baseUrl(), settings.web().adminToken().isEmpty() ? "disabled" : "enabled");
         return new WebServer(app, signUps, editionRuns, paperboy, metrics);
     }
 
