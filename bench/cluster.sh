@@ -54,15 +54,23 @@ kill -0 "$sink_pid" || { echo "bench: smtp-sink did not start on port $port" >&2
 
 secret="bench-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 token="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
-node_env() {  # the settings every node shares
-  env PAPERBOY_DB_URL="jdbc:postgresql://${pg#postgresql://*@}/$db" PAPERBOY_DB_USER=postgres PAPERBOY_DB_PASSWORD= \
-      PAPERBOY_SMTP_HOST=127.0.0.1 PAPERBOY_SMTP_PORT="$port" PAPERBOY_SMTP_SECURITY=none \
-      PAPERBOY_SECRET="$secret" PAPERBOY_ADMIN_TOKEN="$token" PAPERBOY_MAIL_FROM="Paperboy <digest@bench.example>" \
-      PAPERBOY_BASE_URL="https://papers.bench.example" PAPERBOY_SEND_CONNECTIONS="$connections" \
-      PAPERBOY_DIGEST_CRON="0 0 0 1 1 ? 2099" PAPERBOY_RETRY_CRON="* * * * * ?" PAPERBOY_SOURCES= \
-      PAPERBOY_CLAIM_TIMEOUT=10s PAPERBOY_LOG_LEVEL=info "$@"
+node_vars() {  # the settings every node shares, for the database in $db
+  vars=(PAPERBOY_DB_URL="jdbc:postgresql://${pg#postgresql://*@}/$db" PAPERBOY_DB_USER=postgres PAPERBOY_DB_PASSWORD=
+        PAPERBOY_SMTP_HOST=127.0.0.1 PAPERBOY_SMTP_PORT="$port" PAPERBOY_SMTP_SECURITY=none
+        PAPERBOY_SECRET="$secret" PAPERBOY_ADMIN_TOKEN="$token" PAPERBOY_MAIL_FROM="Paperboy <digest@bench.example>"
+        PAPERBOY_BASE_URL="https://papers.bench.example" PAPERBOY_SEND_CONNECTIONS="$connections"
+        PAPERBOY_DIGEST_CRON="0 0 0 1 1 ? 2099" PAPERBOY_RETRY_CRON="* * * * * ?" PAPERBOY_SOURCES=
+        PAPERBOY_CLAIM_TIMEOUT=10s PAPERBOY_LOG_LEVEL=info)
 }
+node_env() { node_vars; env "${vars[@]}" "$@"; }
 sql() { psql -qtA "$pg/$db" -c "$1"; }
+# one node, run in the background: exec, so that its pid is the JVM's and SIGTERM reaches it
+serve_node() {  # $1 node number, $2 web port
+  mkdir -p "$work/$db-$1"
+  # a directory of its own: no .env or config/paperboy.yml of the checkout is read
+  node_vars
+  exec env "${vars[@]}" PAPERBOY_WEB_PORT="$2" env -C "$work/$db-$1" java $heap -jar "$jar" serve > "$work/$db-$1.log" 2>&1
+}
 
 # one edition sent by $1 nodes on a freshly seeded database; prints "seconds sent conflicts per-node"
 edition() {
@@ -75,9 +83,7 @@ edition() {
   for i in $(seq "$nodes"); do
     local web=$((port + 10 + i))
     ports+=("$web")
-    mkdir -p "$work/$db-$i"
-    # each node in a directory of its own: no .env or config/paperboy.yml of the checkout is read
-    node_env PAPERBOY_WEB_PORT="$web" env -C "$work/$db-$i" java $heap -jar "$jar" serve > "$work/$db-$i.log" 2>&1 &
+    serve_node "$i" "$web" &
     node_pids+=($!)
   done
   for i in $(seq "$nodes"); do
