@@ -57,23 +57,6 @@ public final class SelectionRepository {
         }
     }
 
-    /** Stores a new selection of {@code editionId}; returns its id. */
-    long insert(long editionId, Edition.Selection ranking, List<PaperChooser.Entry> entries) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "insert into selections (edition_id, ranking, papers) values (?, ?, ?)", new String[] {"id"})) {
-                ps.setLong(1, editionId);
-                ps.setString(2, ranking.dbValue());
-                ps.setString(3, toJson(entries));
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            }
-        });
-    }
-
     /** Every selection of an edition, by id. */
     public Map<Long, Stored> forEdition(long editionId) {
         return read("select id, ranking, papers from selections where edition_id = ?", editionId);
