@@ -37,7 +37,8 @@ final class RenderCache {
     static final long DEFAULT_MAX_BYTES = 32L * 1024 * 1024;
 
     /** A response ready to serve again. */
-    record Rendered(byte[] body, String contentType, String cacheControl, String etag, Instant lastModified) {
+    record Rendered(byte[] body, String contentType, String cacheControl, String etag, Instant lastModified,
+                    String lastModifiedHeader) {
     }
 
     /** The version of the inputs: entries of an older generation are never served. */
@@ -74,8 +75,7 @@ final class RenderCache {
     void serve(Context ctx, String key, Supplier<Page> render) {
         Rendered rendered = get(key, render);
         ctx.header("ETag", rendered.etag());
-        ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                rendered.lastModified().atZone(ZoneOffset.UTC)));
+        ctx.header("Last-Modified", rendered.lastModifiedHeader());
         ctx.header("Cache-Control", rendered.cacheControl());
         if (notModified(ctx, rendered)) {
             ctx.status(304);
@@ -95,8 +95,9 @@ final class RenderCache {
 
     private Rendered rendered(Page page) {
         byte[] body = page.body().getBytes(StandardCharsets.UTF_8);
-        return new Rendered(body, page.contentType(), page.cacheControl(), etag(body),
-                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        Instant renderedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return new Rendered(body, page.contentType(), page.cacheControl(), etag(body), renderedAt,
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(renderedAt.atZone(ZoneOffset.UTC)));
     }
 
     private Generation current() {
