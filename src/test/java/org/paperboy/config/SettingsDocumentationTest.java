@@ -38,7 +38,8 @@ class SettingsDocumentationTest {
     @ParameterizedTest
     @ValueSource(strings = {"docs/configuration.md", ".env.example", "README.md", "docs/operating.md",
             "docs/delivery.md", "docs/security.md", "docs/web.md", "docs/api.md", "docs/papers-and-digest.md",
-            "docs/templates.md", "docs/benchmarks.md", "docs/development.md"})
+            "docs/templates.md", "docs/benchmarks.md", "docs/development.md", "docs/sending.md",
+            "ops/paperboy.service", "ops/nginx-paperboy.conf", "config/paperboy.yml"})
     void noDocumentNamesASettingThatDoesNotExist(String file) throws Exception {
         Set<String> unknown = new TreeSet<>();
         Matcher m = NAME.matcher(Files.readString(Path.of(file)));
