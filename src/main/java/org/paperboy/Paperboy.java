@@ -19,7 +19,7 @@ import org.paperboy.delivery.NodeDeliveries;
 import org.paperboy.delivery.ReaderSelections;
 import org.paperboy.delivery.SelectionRepository;
 import org.paperboy.delivery.SendMode;
-import org.paperboy.delivery.Sleeper;
+import org.paperboy.papers.Sleeper;
 import org.paperboy.digest.DigestRenderer;
 import org.paperboy.digest.Newsletter;
 import org.paperboy.mail.BounceMailbox;

@@ -1,5 +1,7 @@
 package org.paperboy.config;
 
+import static org.paperboy.config.ErrorMessages.firstLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -270,8 +272,7 @@ public final class SettingsLoader {
         String value = text(key);
         try {
             URI uri = new URI(value);
-            if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null) {
+            if (WebUrls.isWebUrl(uri)) {
                 return uri;
             }
         } catch (URISyntaxException e) {
@@ -527,10 +528,6 @@ public final class SettingsLoader {
             return value.substring(1, value.length() - 1);
         }
         return value;
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     private static String trim(double d) {

@@ -1,6 +1,5 @@
 package org.paperboy.delivery;
 
-import org.paperboy.mail.Mailboxes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.MailSettingsException;
+import org.paperboy.mail.Mailboxes;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.OutgoingMessage;
 import org.paperboy.mail.SendResult;
 import org.paperboy.papers.RankedPaper;
+import org.paperboy.papers.Sleeper;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.SubscriberRepository;
 import org.paperboy.subscriptions.SubscriberStatus;

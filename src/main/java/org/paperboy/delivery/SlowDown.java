@@ -1,6 +1,7 @@
 package org.paperboy.delivery;
 
 import java.time.Duration;
+import org.paperboy.papers.Sleeper;
 
 /**
  * Backs all connections off after the server says it is busy (421, 451, 452): a pause that

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paperboy.config.ErrorMessages;
+import org.paperboy.config.WebUrls;
 
 /**
  * Cleans field values the same way for every source, and keeps them inside the column sizes
@@ -138,9 +140,7 @@ final class PaperFields {
         }
         try {
             URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && url.length() <= MAX_URL) {
+            if (WebUrls.isWebUrl(uri) && url.length() <= MAX_URL) {
                 return url;
             }
         } catch (URISyntaxException e) {
@@ -212,9 +212,6 @@ final class PaperFields {
 
     /** The first line of an exception message, for one-line problems. */
     static String firstLine(String message) {
-        if (message == null || message.isBlank()) {
-            return "unknown error";
-        }
-        return message.strip().lines().findFirst().orElse("").strip();
+        return ErrorMessages.firstLine(message);
     }
 }

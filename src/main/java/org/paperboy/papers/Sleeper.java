@@ -2,9 +2,9 @@ package org.paperboy.papers;
 
 import java.time.Duration;
 
-/** Waits; tests substitute one that advances a clock instead of sleeping. */
+/** Waits; tests substitute one that advances a clock, or records, instead of sleeping. */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
 
     Sleeper REAL = duration -> Thread.sleep(Math.max(0, duration.toMillis()));
 

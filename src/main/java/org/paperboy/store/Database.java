@@ -19,6 +19,7 @@ import org.paperboy.config.ConfigException;
 import org.paperboy.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static org.paperboy.config.ErrorMessages.firstLine;
 
 /**
  * The application's connection pool, migrated to the current schema on open. Quartz shares
@@ -453,7 +454,4 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
-    }
 }

@@ -1,12 +1,9 @@
 package org.paperboy.subscriptions;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and checks the tokens in confirm, unsubscribe and preferences links:
@@ -18,15 +15,13 @@ public final class LinkSigner {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final SecretKeySpec key;
-    /** Mac instances are not thread-safe and costly to look up: one per thread, keyed once. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+    private final Hmac hmac;
 
     public LinkSigner(String secret) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("a secret is needed to sign links");
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.hmac = new Hmac(secret);
     }
 
     /** The outcome of checking a token. */
@@ -112,16 +107,6 @@ public final class LinkSigner {
     }
 
     private byte[] mac(byte[] payload) {
-        return macs.get().doFinal(payload);
-    }
-
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return hmac.sign(payload);
     }
 }

@@ -59,8 +59,8 @@ public final class PersonalData {
                     person.put("id", id);
                     person.put("email", rs.getString("email"));
                     person.put("status", rs.getString("status"));
-                    person.put("createdAt", text(getInstant(rs, "created_at")));
-                    person.put("updatedAt", text(getInstant(rs, "updated_at")));
+                    person.put("createdAt", getInstant(rs, "created_at"));
+                    person.put("updatedAt", getInstant(rs, "updated_at"));
                     Map<String, Object> preferences = new LinkedHashMap<>();
                     preferences.put("digestSize", getInteger(rs, "digest_size"));
                     preferences.put("frequency", rs.getString("frequency"));
@@ -71,15 +71,15 @@ public final class PersonalData {
                     preferences.put("topics", topics == null || topics.isEmpty() ? List.of() : Arrays.asList(topics.split(",")));
                     person.put("preferences", preferences);
                     Map<String, Object> consent = new LinkedHashMap<>();
-                    consent.put("at", text(getInstant(rs, "consent_at")));
+                    consent.put("at", getInstant(rs, "consent_at"));
                     consent.put("ip", rs.getString("consent_ip"));
                     consent.put("userAgent", rs.getString("consent_user_agent"));
                     consent.put("source", rs.getString("consent_source"));
-                    consent.put("confirmedAt", text(getInstant(rs, "confirmed_at")));
+                    consent.put("confirmedAt", getInstant(rs, "confirmed_at"));
                     consent.put("confirmedIp", rs.getString("confirmed_ip"));
                     person.put("consent", consent);
-                    person.put("confirmationSentAt", text(getInstant(rs, "confirmation_sent_at")));
-                    person.put("unsubscribedAt", text(getInstant(rs, "unsubscribed_at")));
+                    person.put("confirmationSentAt", getInstant(rs, "confirmation_sent_at"));
+                    person.put("unsubscribedAt", getInstant(rs, "unsubscribed_at"));
                     person.put("softBounces", rs.getInt("soft_bounces"));
                     person.put("lastBounce", rs.getString("last_bounce"));
                 }
@@ -107,7 +107,7 @@ public final class PersonalData {
                     d.put("messageId", rs.getString("message_id"));
                     d.put("attempts", rs.getInt("attempts"));
                     d.put("lastReply", rs.getString("last_reply"));
-                    d.put("sentAt", text(getInstant(rs, "sent_at")));
+                    d.put("sentAt", getInstant(rs, "sent_at"));
                     deliveries.add(d);
                 }
             }
@@ -170,7 +170,4 @@ public final class PersonalData {
         return "erased-" + subscriberId + "@erased.invalid";
     }
 
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
 }

@@ -55,7 +55,4 @@ final class ApiParams {
         }
     }
 
-    static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
 }

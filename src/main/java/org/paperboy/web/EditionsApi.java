@@ -84,7 +84,7 @@ final class EditionsApi {
             problem.put("state", p.state().name().toLowerCase(Locale.ROOT));
             problem.put("attempts", p.attempts());
             problem.put("lastReply", p.lastReply());
-            problem.put("nextAttemptAt", text(p.nextAttemptAt()));
+            problem.put("nextAttemptAt", p.nextAttemptAt());
             problems.add(problem);
         }
         json.put("problems", problems);
@@ -136,9 +136,9 @@ final class EditionsApi {
         json.put("id", e.id());
         json.put("date", e.date().toString());
         json.put("status", e.status().name().toLowerCase(Locale.ROOT));
-        json.put("createdAt", text(e.createdAt()));
-        json.put("startedAt", text(e.startedAt()));
-        json.put("finishedAt", text(e.finishedAt()));
+        json.put("createdAt", e.createdAt());
+        json.put("startedAt", e.startedAt());
+        json.put("finishedAt", e.finishedAt());
         json.put("lastError", e.lastError());
         Map<String, Integer> counts = new LinkedHashMap<>();
         progress.forEach((state, n) -> counts.put(state.name().toLowerCase(Locale.ROOT), n));

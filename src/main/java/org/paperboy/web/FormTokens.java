@@ -1,13 +1,11 @@
 package org.paperboy.web;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.paperboy.subscriptions.Hmac;
 
 /**
  * The hidden anti-CSRF field of the preferences form: {@code issuedAt.HMAC(secret, purpose,
@@ -18,11 +16,11 @@ final class FormTokens {
 
     static final Duration LIFETIME = Duration.ofHours(12);
 
-    private final SecretKeySpec key;
+    private final Hmac hmac;
     private final Clock clock;
 
     FormTokens(String secret, Clock clock) {
-        this.key = new SecretKeySpec(("paperboy-form-token:" + secret).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.hmac = new Hmac("paperboy-form-token:" + secret);
         this.clock = clock;
     }
 
@@ -55,13 +53,7 @@ final class FormTokens {
     }
 
     private String mac(long subscriberId, long issued) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] bytes = mac.doFinal(("preferences|" + subscriberId + "|" + issued).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        byte[] bytes = hmac.sign(("preferences|" + subscriberId + "|" + issued).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -22,6 +22,7 @@ import org.paperboy.papers.RankedPaper;
 import org.paperboy.papers.TrendingRanker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.paperboy.config.WebUrls;
 
 /** {@code /api/papers}: the current ranking, and adding papers by hand. */
 final class PapersApi {
@@ -92,8 +93,8 @@ final class PapersApi {
         json.put("pageUrl", p.pageUrl());
         json.put("pdfUrl", p.pdfUrl());
         json.put("codeUrl", p.codeUrl());
-        json.put("publishedAt", text(p.publishedAt()));
-        json.put("featuredAt", text(p.featuredAt()));
+        json.put("publishedAt", p.publishedAt());
+        json.put("featuredAt", p.featuredAt());
         json.put("upvotes", p.upvotes());
         json.put("githubStars", p.githubStars());
         json.put("source", p.source());
@@ -154,7 +155,7 @@ final class PapersApi {
             }
             try {
                 URI uri = new URI(value);
-                if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                if (WebUrls.isWebUrl(uri)) {
                     return value;
                 }
             } catch (java.net.URISyntaxException e) {

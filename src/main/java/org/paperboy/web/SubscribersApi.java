@@ -160,10 +160,10 @@ final class SubscribersApi {
         prefs.put("topics", p.topics());
         prefs.put("timezone", p.timezone() == null ? null : p.timezone().getId());
         json.put("preferences", prefs);
-        json.put("createdAt", text(s.createdAt()));
-        json.put("confirmedAt", text(s.consent().confirmedAt()));
+        json.put("createdAt", s.createdAt());
+        json.put("confirmedAt", s.consent().confirmedAt());
         json.put("consentSource", s.consent().source());
-        json.put("unsubscribedAt", text(s.unsubscribedAt()));
+        json.put("unsubscribedAt", s.unsubscribedAt());
         return json;
     }
 }

@@ -23,6 +23,7 @@ import org.paperboy.Paperboy;
 import org.paperboy.config.Settings;
 import org.paperboy.mail.MailTransport;
 import org.paperboy.mail.SmtpMailTransport;
+import org.paperboy.papers.Sleeper;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Subscriber;
 import org.paperboy.subscriptions.SubscriberStatus;
