@@ -120,7 +120,7 @@ public class PreEncodedSmtpTransport extends SMTPTransport {
             }
         }
         // the content, the end-of-data line and the next envelope in one write: one packet, one round trip
-        // an address that could break out of its command is never announced; sending it is refused below
+        // an address that could break out of its command is never announced, and sending to it is refused
         byte[] following = pipelining && next != null && plain(next)
                 ? String.join("", commands(next)).getBytes(StandardCharsets.US_ASCII) : new byte[0];
         int most = SmtpData.maxLength(content.length) + END_OF_DATA.length + following.length;
