@@ -63,7 +63,9 @@ class MorningDeliveryTest {
 
     private void open() {
         paperboy = Paperboy.open(TestSettings.in(dir).smtpPort(greenMail.getSmtp().getPort())
-                .with("TIMEZONE", "UTC").with("DELIVERY_TIME", "07:00").build(), clock);
+                .with("TIMEZONE", "UTC").with("DELIVERY_TIME", "07:00")
+                // the same sample papers trend every day of these tests: repeats allowed, or day two has nothing new
+                .with("REPEAT_AFTER_DAYS", "1").build(), clock);
         paperboy.papers().upsert(SamplePapers.ranked(12, clock.instant()));
     }
 
