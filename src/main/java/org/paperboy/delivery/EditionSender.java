@@ -310,7 +310,7 @@ public final class EditionSender {
                 ? (int) Math.max(5, Math.min(HANDOFF, 2 * sending.ratePerSecond() / sending.connections())) : HANDOFF;
         private final int claimSize = Math.min(CLAIM_BATCH, 2 * handoffSize * sending.connections());
 
-        private final DeliveryLedger.Round round;
+        private final ClaimRound round;
 
         Run(EditionComposer.Prepared prepared, SendMode mode, Instant startedAt, Instant cutoff,
             ProgressListener progress, Reach reach) {
