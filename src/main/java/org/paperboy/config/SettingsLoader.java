@@ -8,21 +8,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,9 +27,9 @@ import java.util.regex.Pattern;
  */
 public final class SettingsLoader {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
     private final Map<SettingKey, String> raw = new EnumMap<>(SettingKey.class);
+    /** Reads {@link #raw} as it stands when {@link #build} asks. */
+    private final SettingValues values = new SettingValues(raw);
 
     private SettingsLoader() {
     }
@@ -138,156 +133,74 @@ public final class SettingsLoader {
     private Settings build() {
         launcherSwitch(SettingKey.CDS); // the launcher's alone, but a typo is still an error
         return new Settings(
-                new Settings.Database(required(SettingKey.DB_URL, "jdbc:"), text(SettingKey.DB_USER),
-                        text(SettingKey.DB_PASSWORD)),
-                new Settings.Smtp(required(SettingKey.SMTP_HOST, ""), integer(SettingKey.SMTP_PORT, 1, 65535),
-                        text(SettingKey.SMTP_USERNAME), text(SettingKey.SMTP_PASSWORD),
-                        security(SettingKey.SMTP_SECURITY),
-                        Duration.ofSeconds(integer(SettingKey.SMTP_TIMEOUT_SECONDS, 1, 600)), trustFile()),
+                new Settings.Database(values.required(SettingKey.DB_URL, "jdbc:"), values.text(SettingKey.DB_USER),
+                        values.text(SettingKey.DB_PASSWORD)),
+                new Settings.Smtp(values.required(SettingKey.SMTP_HOST, ""),
+                        values.integer(SettingKey.SMTP_PORT, 1, 65535),
+                        values.text(SettingKey.SMTP_USERNAME), values.text(SettingKey.SMTP_PASSWORD),
+                        values.security(SettingKey.SMTP_SECURITY),
+                        Duration.ofSeconds(values.integer(SettingKey.SMTP_TIMEOUT_SECONDS, 1, 600)), trustFile()),
                 new Settings.Mail(address(SettingKey.MAIL_FROM, false), address(SettingKey.MAIL_REPLY_TO, true),
-                        bounceAddress(), headerSafe(SettingKey.LIST_NAME), text(SettingKey.POSTAL_ADDRESS)),
-                new Settings.Web(httpUrl(SettingKey.BASE_URL), integer(SettingKey.WEB_PORT, 1, 65535),
-                        text(SettingKey.SECRET), adminToken(), webHost(), trustedProxies()),
-                new Settings.Digest(required(SettingKey.DIGEST_CRON, ""), required(SettingKey.INGEST_CRON, ""),
-                        zone(SettingKey.TIMEZONE), integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
-                        Path.of(required(SettingKey.TEMPLATES_DIR, "")), required(SettingKey.RETRY_CRON, ""),
-                        timeOfDay(SettingKey.DELIVERY_TIME)),
-                new Settings.Sources(sources(), httpUrl(SettingKey.HF_API_URL), httpUrl(SettingKey.ARXIV_API_URL),
-                        required(SettingKey.ARXIV_QUERY, ""), integer(SettingKey.ARXIV_MAX_RESULTS, 1, 2000),
-                        Duration.ofSeconds(integer(SettingKey.FETCH_TIMEOUT_SECONDS, 1, 600)),
-                        integer(SettingKey.FETCH_RETRIES, 1, 10)),
-                new Settings.Ranking(decimal(SettingKey.RANK_GRAVITY, 0, 5), integer(SettingKey.RANK_WINDOW_DAYS, 1, 365),
-                        decimal(SettingKey.RANK_WEIGHT_UPVOTES, 0, 1_000_000),
-                        decimal(SettingKey.RANK_WEIGHT_STARS, 0, 1_000_000),
-                        decimal(SettingKey.RANK_WEIGHT_SOURCE_RANK, 0, 1_000_000)),
-                new Settings.Choosing(decimal(SettingKey.TOPIC_WEIGHT, 0, 1), decimal(SettingKey.TRENDING_WEIGHT, 0, 1),
-                        repeatAfterDays(), integer(SettingKey.MIN_PAPERS, 1, Settings.Digest.MAX_SIZE)),
-                new Settings.Sending(integer(SettingKey.SEND_CONNECTIONS, 1, 32), decimal(SettingKey.SEND_RATE, 0, 1_000_000),
-                        integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
-                        duration(SettingKey.SEND_SLOWDOWN_PAUSE), durations(SettingKey.RETRY_BACKOFF),
-                        duration(SettingKey.RETRY_CUTOFF), duration(SettingKey.CLAIM_TIMEOUT)),
-                new Settings.Brand(accentColor(), optionalHttpUrl(SettingKey.LOGO_URL), text(SettingKey.INTRO),
+                        bounceAddress(), values.headerSafe(SettingKey.LIST_NAME),
+                        values.text(SettingKey.POSTAL_ADDRESS)),
+                new Settings.Web(values.httpUrl(SettingKey.BASE_URL), values.integer(SettingKey.WEB_PORT, 1, 65535),
+                        values.text(SettingKey.SECRET), adminToken(), webHost(), trustedProxies()),
+                new Settings.Digest(values.required(SettingKey.DIGEST_CRON, ""),
+                        values.required(SettingKey.INGEST_CRON, ""), values.zone(SettingKey.TIMEZONE),
+                        values.integer(SettingKey.DIGEST_SIZE, 1, Settings.Digest.MAX_SIZE),
+                        Path.of(values.required(SettingKey.TEMPLATES_DIR, "")),
+                        values.required(SettingKey.RETRY_CRON, ""),
+                        values.timeOfDay(SettingKey.DELIVERY_TIME)),
+                new Settings.Sources(sources(), values.httpUrl(SettingKey.HF_API_URL),
+                        values.httpUrl(SettingKey.ARXIV_API_URL), values.required(SettingKey.ARXIV_QUERY, ""),
+                        values.integer(SettingKey.ARXIV_MAX_RESULTS, 1, 2000),
+                        Duration.ofSeconds(values.integer(SettingKey.FETCH_TIMEOUT_SECONDS, 1, 600)),
+                        values.integer(SettingKey.FETCH_RETRIES, 1, 10)),
+                new Settings.Ranking(values.decimal(SettingKey.RANK_GRAVITY, 0, 5),
+                        values.integer(SettingKey.RANK_WINDOW_DAYS, 1, 365),
+                        values.decimal(SettingKey.RANK_WEIGHT_UPVOTES, 0, 1_000_000),
+                        values.decimal(SettingKey.RANK_WEIGHT_STARS, 0, 1_000_000),
+                        values.decimal(SettingKey.RANK_WEIGHT_SOURCE_RANK, 0, 1_000_000)),
+                new Settings.Choosing(values.decimal(SettingKey.TOPIC_WEIGHT, 0, 1),
+                        values.decimal(SettingKey.TRENDING_WEIGHT, 0, 1),
+                        repeatAfterDays(), values.integer(SettingKey.MIN_PAPERS, 1, Settings.Digest.MAX_SIZE)),
+                new Settings.Sending(values.integer(SettingKey.SEND_CONNECTIONS, 1, 32),
+                        values.decimal(SettingKey.SEND_RATE, 0, 1_000_000),
+                        values.integer(SettingKey.SEND_MESSAGES_PER_CONNECTION, 1, 100_000),
+                        values.duration(SettingKey.SEND_SLOWDOWN_PAUSE), values.durations(SettingKey.RETRY_BACKOFF),
+                        values.duration(SettingKey.RETRY_CUTOFF), values.duration(SettingKey.CLAIM_TIMEOUT)),
+                new Settings.Brand(accentColor(), optionalHttpUrl(SettingKey.LOGO_URL), values.text(SettingKey.INTRO),
                         subject()),
-                new Settings.Bounces(text(SettingKey.BOUNCE_MAILBOX_HOST), mailboxProtocol(),
-                        integer(SettingKey.BOUNCE_MAILBOX_PORT, 1, 65535), security(SettingKey.BOUNCE_MAILBOX_SECURITY),
-                        text(SettingKey.BOUNCE_MAILBOX_USERNAME), text(SettingKey.BOUNCE_MAILBOX_PASSWORD),
-                        required(SettingKey.BOUNCE_MAILBOX_FOLDER, ""), required(SettingKey.BOUNCE_POLL_CRON, ""),
-                        integer(SettingKey.SOFT_BOUNCE_LIMIT, 1, 100)),
+                new Settings.Bounces(values.text(SettingKey.BOUNCE_MAILBOX_HOST), mailboxProtocol(),
+                        values.integer(SettingKey.BOUNCE_MAILBOX_PORT, 1, 65535),
+                        values.security(SettingKey.BOUNCE_MAILBOX_SECURITY),
+                        values.text(SettingKey.BOUNCE_MAILBOX_USERNAME), values.text(SettingKey.BOUNCE_MAILBOX_PASSWORD),
+                        values.required(SettingKey.BOUNCE_MAILBOX_FOLDER, ""),
+                        values.required(SettingKey.BOUNCE_POLL_CRON, ""),
+                        values.integer(SettingKey.SOFT_BOUNCE_LIMIT, 1, 100)),
                 dkim(),
                 logLevel());
     }
 
-    private String value(SettingKey key) {
-        return raw.getOrDefault(key, key.defaultValue());
-    }
-
-    private String text(SettingKey key) {
-        String value = value(key);
-        rejectControlCharacters(key, value);
-        return value.strip();
-    }
-
-    private String required(SettingKey key, String prefix) {
-        String value = text(key);
-        if (value.isEmpty() || !value.startsWith(prefix)) {
-            throw new ConfigException(key.envName(), value(key),
-                    prefix.isEmpty() ? "a non-empty value" : "a value starting with '" + prefix + "'");
-        }
-        return value;
-    }
-
-    private String headerSafe(SettingKey key) {
-        return required(key, "");
-    }
-
-    private int integer(SettingKey key, int min, int max) {
-        String value = text(key);
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key.envName(), value(key), "a whole number from " + min + " to " + max);
-    }
-
     private int repeatAfterDays() {
-        String value = text(SettingKey.REPEAT_AFTER_DAYS);
+        String value = values.text(SettingKey.REPEAT_AFTER_DAYS);
         if ("never".equalsIgnoreCase(value)) {
             return Settings.Choosing.NEVER;
         }
         if (value.matches("[0-9]{1,4}") && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 3650) {
             return Integer.parseInt(value);
         }
-        throw new ConfigException(SettingKey.REPEAT_AFTER_DAYS.envName(), value(SettingKey.REPEAT_AFTER_DAYS),
+        throw new ConfigException(SettingKey.REPEAT_AFTER_DAYS.envName(), values.value(SettingKey.REPEAT_AFTER_DAYS),
                 "never, or a whole number of days from 1 to 3650");
     }
 
-    private double decimal(SettingKey key, double min, double max) {
-        String value = text(key);
-        try {
-            double parsed = Double.parseDouble(value);
-            if (parsed >= min && parsed <= max && !Double.isNaN(parsed)) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key.envName(), value(key), "a number from " + trim(min) + " to " + trim(max));
-    }
-
-    private Settings.SmtpSecurity security(SettingKey key) {
-        String value = text(key);
-        try {
-            return Settings.SmtpSecurity.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key.envName(), value(key), "one of starttls, tls, none");
-        }
-    }
-
-    private java.time.LocalTime timeOfDay(SettingKey key) {
-        String value = text(key);
-        if (!value.matches("\\d{2}:\\d{2}")) {
-            throw new ConfigException(key.envName(), value, "a time of day HH:MM such as 07:00");
-        }
-        try {
-            return java.time.LocalTime.parse(value);
-        } catch (DateTimeException e) {
-            throw new ConfigException(key.envName(), value, "a time of day HH:MM such as 07:00");
-        }
-    }
-
-    private ZoneId zone(SettingKey key) {
-        String value = text(key);
-        try {
-            return ZoneId.of(value);
-        } catch (DateTimeException e) {
-            throw new ConfigException(key.envName(), value(key), "a time zone such as UTC or Europe/Berlin");
-        }
-    }
-
-    private URI httpUrl(SettingKey key) {
-        String value = text(key);
-        try {
-            URI uri = new URI(value);
-            if (WebUrls.isWebUrl(uri)) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw new ConfigException(key.envName(), value(key), "an absolute http:// or https:// URL");
-    }
-
     private String address(SettingKey key, boolean optional) {
-        String value = text(key);
+        String value = values.text(key);
         if (value.isEmpty() && optional) {
             return "";
         }
         if (mailbox(value) == null) {
-            throw new ConfigException(key.envName(), value(key), "one email address such as 'Name <news@example.org>'"
+            throw new ConfigException(key.envName(), values.value(key), "one email address such as 'Name <news@example.org>'"
                     + " (quote a name with a comma: '\"Doe, Jane\" <jane@example.org>')");
         }
         return value;
@@ -295,13 +208,13 @@ public final class SettingsLoader {
 
     private String bounceAddress() {
         SettingKey key = SettingKey.BOUNCE_ADDRESS;
-        String value = text(key);
+        String value = values.text(key);
         if (value.isEmpty()) {
             return "";
         }
         InternetAddress bare = mailbox(value.replace("TOKEN", "x"));
         if (bare == null || bare.getPersonal() != null || value.contains("<")) {
-            throw new ConfigException(key.envName(), value(key), "a bare address such as bounces+TOKEN@example.org");
+            throw new ConfigException(key.envName(), values.value(key), "a bare address such as bounces+TOKEN@example.org");
         }
         return value;
     }
@@ -319,7 +232,7 @@ public final class SettingsLoader {
 
     private String adminToken() {
         SettingKey key = SettingKey.ADMIN_TOKEN;
-        String value = text(key);
+        String value = values.text(key);
         if (!value.isEmpty() && value.length() < Settings.Web.MIN_ADMIN_TOKEN_CHARS) {
             throw new ConfigException(key.envName(), "(" + value.length() + " characters)", "at least "
                     + Settings.Web.MIN_ADMIN_TOKEN_CHARS + " characters, e.g. the output of: openssl rand -hex 32"
@@ -330,9 +243,10 @@ public final class SettingsLoader {
 
     private String webHost() {
         SettingKey key = SettingKey.WEB_HOST;
-        String value = text(key);
+        String value = values.text(key);
         if (!value.isEmpty() && IpRange.literal(value).isEmpty()) {
-            throw new ConfigException(key.envName(), value(key), "an IP address such as 0.0.0.0 or 127.0.0.1, or empty");
+            throw new ConfigException(key.envName(), values.value(key),
+                    "an IP address such as 0.0.0.0 or 127.0.0.1, or empty");
         }
         return value;
     }
@@ -340,14 +254,14 @@ public final class SettingsLoader {
     private List<IpRange> trustedProxies() {
         SettingKey key = SettingKey.TRUSTED_PROXIES;
         List<IpRange> ranges = new ArrayList<>();
-        for (String part : text(key).split(",")) {
+        for (String part : values.text(key).split(",")) {
             if (part.isBlank()) {
                 continue;
             }
             try {
                 ranges.add(IpRange.parse(part.strip()));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(key.envName(), value(key),
+                throw new ConfigException(key.envName(), values.value(key),
                         "comma-separated IP addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/8 or fd00::/8");
             }
         }
@@ -356,35 +270,35 @@ public final class SettingsLoader {
 
     private String mailboxProtocol() {
         SettingKey key = SettingKey.BOUNCE_MAILBOX_PROTOCOL;
-        String value = text(key).toLowerCase(Locale.ROOT);
+        String value = values.text(key).toLowerCase(Locale.ROOT);
         if (!value.equals("imap") && !value.equals("pop3")) {
-            throw new ConfigException(key.envName(), value(key), "imap or pop3");
+            throw new ConfigException(key.envName(), values.value(key), "imap or pop3");
         }
         return value;
     }
 
     private String accentColor() {
         SettingKey key = SettingKey.ACCENT_COLOR;
-        String value = text(key);
+        String value = values.text(key);
         if (!value.matches("#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}")) {
-            throw new ConfigException(key.envName(), value(key), "a colour such as #b4541a or #c50");
+            throw new ConfigException(key.envName(), values.value(key), "a colour such as #b4541a or #c50");
         }
         return value;
     }
 
     private String optionalHttpUrl(SettingKey key) {
-        return text(key).isEmpty() ? "" : httpUrl(key).toString();
+        return values.text(key).isEmpty() ? "" : values.httpUrl(key).toString();
     }
 
     private String subject() {
         SettingKey key = SettingKey.SUBJECT;
-        String value = required(key, "");
+        String value = values.required(key, "");
         String rest = value;
         for (String placeholder : Settings.Brand.SUBJECT_PLACEHOLDERS) {
             rest = rest.replace(placeholder, "");
         }
         if (rest.contains("{") || rest.contains("}")) {
-            throw new ConfigException(key.envName(), value(key), "text with the placeholders "
+            throw new ConfigException(key.envName(), values.value(key), "text with the placeholders "
                     + String.join(", ", Settings.Brand.SUBJECT_PLACEHOLDERS));
         }
         return value;
@@ -392,9 +306,9 @@ public final class SettingsLoader {
 
     private String trustFile() {
         SettingKey key = SettingKey.SMTP_TRUST;
-        String value = text(key);
+        String value = values.text(key);
         if (!value.isEmpty() && !Files.isReadable(Path.of(value))) {
-            throw new ConfigException(key.envName(), value(key), "a readable PEM or PKCS#12 file of CA certificates");
+            throw new ConfigException(key.envName(), values.value(key), "a readable PEM or PKCS#12 file of CA certificates");
         }
         return value;
     }
@@ -404,9 +318,9 @@ public final class SettingsLoader {
 
     /** DKIM: all three settings or none; one selector per key file, at most two (RSA, then Ed25519). */
     private Settings.Dkim dkim() {
-        String domain = text(SettingKey.DKIM_DOMAIN).toLowerCase(Locale.ROOT);
-        List<String> selectors = list(SettingKey.DKIM_SELECTOR);
-        List<String> keys = list(SettingKey.DKIM_PRIVATE_KEY);
+        String domain = values.text(SettingKey.DKIM_DOMAIN).toLowerCase(Locale.ROOT);
+        List<String> selectors = values.list(SettingKey.DKIM_SELECTOR);
+        List<String> keys = values.list(SettingKey.DKIM_PRIVATE_KEY);
         if (domain.isEmpty()) {
             if (!selectors.isEmpty() || !keys.isEmpty()) {
                 throw new ConfigException(SettingKey.DKIM_DOMAIN.envName(), null,
@@ -415,21 +329,21 @@ public final class SettingsLoader {
             return new Settings.Dkim("", List.of(), List.of());
         }
         if (!DNS_NAME.matcher(domain).matches() || !domain.contains(".")) {
-            throw new ConfigException(SettingKey.DKIM_DOMAIN.envName(), value(SettingKey.DKIM_DOMAIN),
+            throw new ConfigException(SettingKey.DKIM_DOMAIN.envName(), values.value(SettingKey.DKIM_DOMAIN),
                     "a domain name such as example.org");
         }
         if (selectors.isEmpty() || selectors.size() > 2 || !selectors.stream().allMatch(s -> DNS_NAME.matcher(s).matches())) {
-            throw new ConfigException(SettingKey.DKIM_SELECTOR.envName(), value(SettingKey.DKIM_SELECTOR),
+            throw new ConfigException(SettingKey.DKIM_SELECTOR.envName(), values.value(SettingKey.DKIM_SELECTOR),
                     "one selector, or two comma-separated (RSA, then Ed25519), of letters, digits, '-' and '.'");
         }
         if (keys.size() != selectors.size()) {
-            throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), value(SettingKey.DKIM_PRIVATE_KEY),
+            throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), values.value(SettingKey.DKIM_PRIVATE_KEY),
                     "one PEM key file per selector in PAPERBOY_DKIM_SELECTOR (" + selectors.size() + ")");
         }
         List<Path> files = new ArrayList<>();
         for (String key : keys) {
             if (!Files.isReadable(Path.of(key))) {
-                throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), value(SettingKey.DKIM_PRIVATE_KEY),
+                throw new ConfigException(SettingKey.DKIM_PRIVATE_KEY.envName(), values.value(SettingKey.DKIM_PRIVATE_KEY),
                         "readable PEM files; make one with: paperboy dkim keygen --selector S");
             }
             files.add(Path.of(key));
@@ -437,28 +351,18 @@ public final class SettingsLoader {
         return new Settings.Dkim(domain, selectors, files);
     }
 
-    private List<String> list(SettingKey key) {
-        List<String> items = new ArrayList<>();
-        for (String part : text(key).split(",")) {
-            if (!part.isBlank()) {
-                items.add(part.strip());
-            }
-        }
-        return items;
-    }
-
     private void launcherSwitch(SettingKey key) {
-        String value = text(key);
+        String value = values.text(key);
         if (!value.equals("on") && !value.equals("off")) {
-            throw new ConfigException(key.envName(), value(key), "on or off");
+            throw new ConfigException(key.envName(), values.value(key), "on or off");
         }
     }
 
     private String logLevel() {
         SettingKey key = SettingKey.LOG_LEVEL;
-        String value = text(key).toLowerCase(Locale.ROOT);
+        String value = values.text(key).toLowerCase(Locale.ROOT);
         if (!Settings.LOG_LEVELS.contains(value)) {
-            throw new ConfigException(key.envName(), value(key), "one of " + String.join(", ", Settings.LOG_LEVELS));
+            throw new ConfigException(key.envName(), values.value(key), "one of " + String.join(", ", Settings.LOG_LEVELS));
         }
         return value;
     }
@@ -466,13 +370,14 @@ public final class SettingsLoader {
     private List<String> sources() {
         SettingKey key = SettingKey.SOURCES;
         List<String> enabled = new ArrayList<>();
-        for (String part : text(key).split(",")) {
+        for (String part : values.text(key).split(",")) {
             String name = part.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) {
                 continue;
             }
             if (!Settings.Sources.KNOWN.contains(name)) {
-                throw new ConfigException(key.envName(), value(key), "a comma-separated list of " + Settings.Sources.KNOWN);
+                throw new ConfigException(key.envName(), values.value(key),
+                        "a comma-separated list of " + Settings.Sources.KNOWN);
             }
             if (!enabled.contains(name)) {
                 enabled.add(name);
@@ -481,56 +386,11 @@ public final class SettingsLoader {
         return List.copyOf(enabled);
     }
 
-    private Duration duration(SettingKey key) {
-        return parseDuration(key, text(key));
-    }
-
-    private List<Duration> durations(SettingKey key) {
-        List<Duration> result = new ArrayList<>();
-        for (String part : text(key).split(",")) {
-            result.add(parseDuration(key, part.strip()));
-        }
-        return List.copyOf(result);
-    }
-
-    private Duration parseDuration(SettingKey key, String text) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new ConfigException(key.envName(), value(key), "durations such as 30s, 5m, 1h or 2d");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration parsed = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
-        if (parsed.isZero()) {
-            throw new ConfigException(key.envName(), value(key), "durations longer than zero");
-        }
-        return parsed;
-    }
-
-    private static void rejectControlCharacters(SettingKey key, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw new ConfigException(key.envName(), value.replaceAll("\\p{Cntrl}", "?"),
-                        "a value without line breaks or control characters");
-            }
-        }
-    }
-
     private static String unquote(String value) {
         if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
                 || value.startsWith("'") && value.endsWith("'"))) {
             return value.substring(1, value.length() - 1);
         }
         return value;
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 }

@@ -1,28 +1,21 @@
 package org.paperboy.delivery;
 
-import static org.paperboy.store.SqlValues.getInstant;
 import static org.paperboy.store.SqlValues.setDate;
 import static org.paperboy.store.SqlValues.setInstant;
 import static org.paperboy.store.SqlValues.setText;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
 
@@ -30,7 +23,9 @@ import org.paperboy.store.StoreException;
  * The delivery ledger: one row per (edition, subscriber). A row is claimed in the database
  * before its message goes out and marked sent as soon as the server accepts it, so a re-run
  * or a second sender never sends it again. Claims of a sender whose heartbeat stopped are
- * taken over after the claim timeout.
+ * taken over after the claim timeout. This class is the ledger's face to the rest of the code;
+ * a sender's claiming pass lives in {@link ClaimRound}, and the counting behind the reports
+ * ({@link #progress}, {@link #problems}) in {@link LedgerReports}.
  */
 public final class DeliveryLedger {
 
@@ -60,13 +55,6 @@ public final class DeliveryLedger {
     public record Variant(Edition.Selection selection, int size) {
     }
 
-    private static final String CLAIMABLE = """
-            (d.state = 'queued'
-             or (d.state = 'deferred' and (d.next_attempt_at <= ? or (? and d.updated_at < ?)))
-             or (d.state = 'sending' and d.claimed_by <> ? and not exists (
-                   select 1 from delivery_senders ds where ds.sender_id = d.claimed_by and ds.heartbeat_at >= ?)
-                 and not exists (select 1 from delivery_sent m where m.delivery_id = d.id)))""";
-
     /** A row still held by the sender bound to its one parameter: every update of a claimed row is fenced by it. */
     private static final String HELD = "claimed_by = ? and state = 'sending'";
 
@@ -77,6 +65,7 @@ public final class DeliveryLedger {
     private final Clock clock;
     private final Duration claimTimeout;
     private final String nodeId;
+    private final LedgerReports reports;
 
     /** {@code nodeId}: this process's id in the cluster; the id of each of its senders starts with it. */
     public DeliveryLedger(Database database, Clock clock, Duration claimTimeout, String nodeId) {
@@ -84,6 +73,7 @@ public final class DeliveryLedger {
         this.clock = clock;
         this.claimTimeout = claimTimeout;
         this.nodeId = nodeId;
+        this.reports = new LedgerReports(database);
     }
 
     /** A new sender id of this node: {@code node/random}, at most 64 characters. */
@@ -98,7 +88,7 @@ public final class DeliveryLedger {
 
     /**
      * Who is due an edition and has no row in it yet: active, not paused on its date, daily or
-     * weekly on its weekday. Their rows are made as a sender claims them ({@link Round}), so a run
+     * weekly on its weekday. Their rows are made as a sender claims them ({@link ClaimRound}), so a run
      * starts sending at once instead of first writing a row for everyone. Ordered by
      * {@code s.status, s.id}, rows come in the order of the {@code (status, id)} index, so a limit
      * stops the scan early instead of sorting. Parameters: the edition's date, its weekday, the
@@ -111,7 +101,7 @@ public final class DeliveryLedger {
             and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = s.id)""";
 
     /** The ranking a subscriber's digest is cut from, as stored in {@code deliveries.selection}. */
-    private static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
+    static final String SELECTION = "case when s.frequency = 'weekly' then 'weekly' else 'daily' end";
 
     static int bindDue(PreparedStatement ps, int i, Edition edition, DueZones zones) throws SQLException {
         setDate(ps, i++, edition.date());
@@ -120,80 +110,18 @@ public final class DeliveryLedger {
         return zones.bind(ps, i);
     }
 
-    /** How many subscribers are due the edition and have no row in it yet. */
-    private int notQueued(Edition edition, DueZones zones) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "select count(*) from subscribers s where " + DUE_WITHOUT_ROW + zones.sql())) {
-                bindDue(ps, 1, edition, zones);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-    }
-
-    /**
-     * How many messages of the edition are still to go out: open rows not marked sent, and due
-     * subscribers without a row. One statement, so that rows other senders make meanwhile are
-     * counted once.
-     */
+    /** See {@link LedgerReports#toSend}. */
     int toSend(Edition edition, DueZones zones) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select (select count(*) from deliveries d where d.edition_id = ?
-                              and d.state in ('queued', 'deferred', 'sending')
-                              and not exists (select 1 from delivery_sent m where m.delivery_id = d.id))
-                         + (select count(*) from subscribers s where""" + " " + DUE_WITHOUT_ROW + zones.sql() + ")")) {
-                ps.setLong(1, edition.id());
-                bindDue(ps, 2, edition, zones);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
+        return reports.toSend(edition, zones);
     }
 
     /** What is left to send of an edition: the digests it needs, and how many due subscribers have no row yet. */
     record Outstanding(List<Variant> variants, int notQueued) {
     }
 
-    /**
-     * What is left to send of an edition: the variants of its open rows and of the subscribers
-     * due it who have no row yet ({@code defaultSize} for those who chose no size), and how many
-     * of those there are. One pass over each table.
-     */
+    /** See {@link LedgerReports#outstanding}. */
     Outstanding outstanding(Edition edition, int defaultSize, DueZones zones) {
-        return database.withConnection(connection -> {
-            SortedSet<Variant> variants = new TreeSet<>(Comparator.comparing(Variant::selection)
-                    .thenComparingInt(Variant::size));
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select distinct selection, digest_size from deliveries
-                    where edition_id = ? and state in ('queued', 'deferred', 'sending')""")) {
-                ps.setLong(1, edition.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        variants.add(new Variant(Edition.Selection.fromDb(rs.getString(1)), rs.getInt(2)));
-                    }
-                }
-            }
-            int notQueued = 0;
-            try (PreparedStatement ps = connection.prepareStatement("select " + SELECTION + ", s.digest_size, count(*)"
-                    + " from subscribers s where " + DUE_WITHOUT_ROW + zones.sql() + " group by s.frequency, s.digest_size")) {
-                bindDue(ps, 1, edition, zones);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        int size = rs.getInt(2);
-                        variants.add(new Variant(Edition.Selection.fromDb(rs.getString(1)),
-                                rs.wasNull() ? defaultSize : size));
-                        notQueued += rs.getInt(3);
-                    }
-                }
-            }
-            return new Outstanding(List.copyOf(variants), notQueued);
-        });
+        return reports.outstanding(edition, defaultSize, zones);
     }
 
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */
@@ -229,7 +157,7 @@ public final class DeliveryLedger {
     }
 
     /**
-     * Starts {@code senderId}'s pass through an edition; see {@link Round}.
+     * Starts {@code senderId}'s pass through an edition; see {@link ClaimRound}.
      *
      * @param defaultSize      the digest size of subscribers who chose none
      * @param messageIdSuffix  what follows the subscriber id in the Message-IDs of new rows
@@ -238,241 +166,10 @@ public final class DeliveryLedger {
      *                         run wait for their time
      * @param zones            the readers this round may make rows for, by time zone
      */
-    Round round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
-        return new Round(edition, senderId, defaultSize, messageIdSuffix, retryDeferredNow, runStartedAt, zones);
-    }
-
-    /**
-     * One sender's pass through an edition. Each {@link #claim} takes rows already in the ledger
-     * first (queued, due retries, claims of senders that stopped), then creates rows, claimed in
-     * the same transaction, for the next subscribers due the edition who have none yet, in
-     * subscriber order. Subscribers who left are never given a row; rows whose subscriber left
-     * after the row was made are marked skipped instead of claimed. Used by one thread.
-     */
-    final class Round {
-        private final Edition edition;
-        private final String senderId;
-        private final int defaultSize;
-        private final String messageIdSuffix;
-        private final boolean retryDeferredNow;
-        private final Instant runStartedAt;
-        private final DueZones zones;
-        /** Rows were made for every due subscriber up to this id, or they had one already. */
-        private long passedSubscriber;
-        /** No due subscriber above {@link #passedSubscriber} was left without a row at the last look. */
-        private boolean everyoneHasARow;
-        /** Rows another sender took between this sender's look and its claim, and claims made again for that. */
-        private int conflicts;
-
-        private Round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                      boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
-            this.zones = zones;
-            this.edition = edition;
-            this.senderId = senderId;
-            this.defaultSize = defaultSize;
-            this.messageIdSuffix = messageIdSuffix;
-            this.retryDeferredNow = retryDeferredNow;
-            this.runStartedAt = runStartedAt;
-        }
-
-        /**
-         * Whether the last look found every subscriber due the edition with a row: those who join
-         * or come back after that look wait for the next edition.
-         */
-        boolean everyoneHasARow() {
-            return everyoneHasARow;
-        }
-
-        /** How often a claim met another sender's: rows taken in between, rows made twice. */
-        int conflicts() {
-            return conflicts;
-        }
-
-        /** Claims up to {@code limit} deliveries for this sender; empty when there is nothing left to claim. */
-        List<Claim> claim(int limit) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Claimed claimed = database.inTransaction(connection -> claim(connection, limit));
-                    passedSubscriber = Math.max(passedSubscriber, claimed.lastNewSubscriber());
-                    everyoneHasARow |= claimed.everyoneHasARow();
-                    return claimed.claims();
-                } catch (StoreException e) {
-                    // a second sender made a row for the same subscriber at the same moment: look again
-                    if (attempt >= 3 || !isUniqueViolation(e)) {
-                        throw e;
-                    }
-                    conflicts++;
-                }
-            }
-        }
-
-        private record Claimed(List<Claim> claims, long lastNewSubscriber, boolean everyoneHasARow) {
-        }
-
-        // one commit for the whole batch: on H2 every commit is written through to the file (see Database.open)
-        private Claimed claim(Connection connection, int limit) throws SQLException {
-            Instant now = clock.instant();
-            Instant aliveSince = now.minus(claimTimeout);
-            List<Claim> candidates = new ArrayList<>();
-            List<Long> inactive = new ArrayList<>();
-            // queued rows first, then due retries and stale claims; ordering by the index's own columns lets
-            // the database read just the first rows instead of sorting the whole remaining edition per claim
-            for (boolean queued : new boolean[] {true, false}) {
-                int wanted = limit - candidates.size() - inactive.size();
-                if (wanted <= 0) {
-                    break;
-                }
-                try (PreparedStatement ps = connection.prepareStatement("""
-                        select d.id, d.subscriber_id, s.email, s.status, d.message_id, d.selection, d.digest_size,
-                            d.attempts, d.selection_id
-                        from deliveries d join subscribers s on s.id = d.subscriber_id
-                        where d.edition_id = ?""" + (queued ? " and d.state = 'queued'"
-                        : " and d.state in ('deferred', 'sending') and " + CLAIMABLE)
-                        + " order by d.edition_id, d.state, d.id limit ?" + skipLocked("d"))) {
-                    int i = 1;
-                    ps.setLong(i++, edition.id());
-                    if (!queued) {
-                        i = bindClaimable(ps, i, now, aliveSince);
-                    }
-                    ps.setInt(i, wanted);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            if (!"active".equals(rs.getString(4))) {
-                                inactive.add(rs.getLong(1));
-                                continue;
-                            }
-                            candidates.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(5),
-                                    Edition.Selection.fromDb(rs.getString(6)), rs.getInt(7), rs.getInt(8) + 1,
-                                    rs.getLong(9)));
-                        }
-                    }
-                }
-            }
-            if (!inactive.isEmpty()) {
-                try (PreparedStatement skip = connection.prepareStatement(
-                        "update deliveries d set state = 'skipped', last_reply = 'subscriber no longer active', updated_at = ?"
-                                + " where d.id = ? and " + CLAIMABLE)) {
-                    for (long id : inactive) {
-                        int i = 1;
-                        setInstant(skip, i++, now);
-                        skip.setLong(i++, id);
-                        bindClaimable(skip, i, now, aliveSince);
-                        skip.addBatch();
-                    }
-                    skip.executeBatch();
-                }
-            }
-            List<Claim> claimed = new ArrayList<>(limit);
-            if (!candidates.isEmpty()) {
-                try (PreparedStatement update = connection.prepareStatement("""
-                        update deliveries d set state = 'sending', claimed_by = ?, claimed_at = ?,
-                            attempts = attempts + 1, updated_at = ?
-                        where d.id = ? and""" + " " + CLAIMABLE)) {
-                    for (Claim c : candidates) {
-                        int i = 1;
-                        update.setString(i++, senderId);
-                        setInstant(update, i++, now);
-                        setInstant(update, i++, now);
-                        update.setLong(i++, c.deliveryId());
-                        bindClaimable(update, i, now, aliveSince);
-                        update.addBatch();
-                    }
-                    int[] counts = update.executeBatch();
-                    for (int k = 0; k < counts.length; k++) {
-                        // 0 means another sender claimed the row between our select and update
-                        if (counts[k] != 0) {
-                            claimed.add(candidates.get(k));
-                        } else {
-                            conflicts++;
-                        }
-                    }
-                }
-            }
-            int wanted = limit - candidates.size() - inactive.size();
-            if (wanted <= 0 || everyoneHasARow) {
-                return new Claimed(claimed, 0, false);
-            }
-            List<Claim> made = makeRows(connection, wanted, now);
-            claimed.addAll(made);
-            return new Claimed(claimed, made.isEmpty() ? 0 : made.get(made.size() - 1).subscriberId(), made.isEmpty());
-        }
-
-        /** Creates rows, claimed by this sender, for the next {@code wanted} due subscribers who have none. */
-        private List<Claim> makeRows(Connection connection, int wanted, Instant now) throws SQLException {
-            long lastRowBefore;
-            try (PreparedStatement ps = connection.prepareStatement("select coalesce(max(id), 0) from deliveries");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                lastRowBefore = rs.getLong(1);
-            }
-            int made;
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
-                        attempts, claimed_by, claimed_at, updated_at)
-                    select ?, s.id, 'sending',""" + " " + SELECTION + """
-                    , coalesce(s.digest_size, ?), '<' || ? || '.' || cast(s.id as varchar(20)) || ? || '>',
-                        1, ?, ?, ?
-                    from subscribers s
-                    where s.id > ? and""" + " " + DUE_WITHOUT_ROW + zones.sql() + " order by s.status, s.id limit ?"
-                    + skipLocked("s"))) {
-                int i = 1;
-                insert.setLong(i++, edition.id());
-                insert.setInt(i++, defaultSize);
-                insert.setString(i++, edition.date().toString());
-                insert.setString(i++, messageIdSuffix);
-                insert.setString(i++, senderId);
-                setInstant(insert, i++, now);
-                setInstant(insert, i++, now);
-                insert.setLong(i++, passedSubscriber);
-                i = bindDue(insert, i, edition, zones);
-                insert.setInt(i, wanted);
-                made = insert.executeUpdate();
-            }
-            if (made == 0) {
-                return List.of();
-            }
-            // identities only grow: this sender's rows above the last id seen before the insert are the new ones
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select d.id, d.subscriber_id, s.email, d.message_id, d.selection, d.digest_size, d.selection_id
-                    from deliveries d join subscribers s on s.id = d.subscriber_id
-                    where d.edition_id = ? and d.state = 'sending' and d.id > ? and d.claimed_by = ?
-                    order by d.subscriber_id""")) {
-                ps.setLong(1, edition.id());
-                ps.setLong(2, lastRowBefore);
-                ps.setString(3, senderId);
-                List<Claim> claims = new ArrayList<>(made);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                Edition.Selection.fromDb(rs.getString(5)), rs.getInt(6), 1, rs.getLong(7)));
-                    }
-                }
-                return claims;
-            }
-        }
-
-        /**
-         * On PostgreSQL, rows another sender is claiming right now are passed over instead of waited
-         * for (and, for new rows, made twice): each sender takes the next free rows. H2 keeps the
-         * conditional updates, which its single process serves one at a time anyway.
-         */
-        private String skipLocked(String table) {
-            if (database.vendor() != Database.Vendor.POSTGRESQL) {
-                return "";
-            }
-            // a subscriber's row is only marked, not changed: a weaker lock that leaves key-share readers alone
-            return table.equals("s") ? " for no key update of s skip locked" : " for update of " + table + " skip locked";
-        }
-
-        private int bindClaimable(PreparedStatement ps, int i, Instant now, Instant aliveSince) throws SQLException {
-            setInstant(ps, i++, now);
-            ps.setBoolean(i++, retryDeferredNow);
-            setInstant(ps, i++, runStartedAt);
-            ps.setString(i++, senderId);
-            setInstant(ps, i++, aliveSince);
-            return i;
-        }
+    ClaimRound round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
+                     boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
+        return new ClaimRound(database, clock, claimTimeout, edition, senderId, defaultSize, messageIdSuffix,
+                retryDeferredNow, runStartedAt, zones);
     }
 
     /** Rows of the edition being sent right now by senders other than {@code senderId}. */
@@ -695,65 +392,17 @@ public final class DeliveryLedger {
 
     /** As {@link #progress(Edition)}, counting only the readers {@code zones} lets the edition reach now. */
     Map<State, Integer> progress(Edition edition, DueZones zones) {
-        Map<State, Integer> counts = rowCounts(edition.id());
-        if (edition.status() == Edition.Status.SENDING) {
-            counts.merge(State.QUEUED, notQueued(edition, zones), Integer::sum);
-        }
-        return counts;
+        return reports.progress(edition, zones);
     }
 
     /** The edition's rows by state, without the subscribers who have none yet. */
     Map<State, Integer> rowCounts(long editionId) {
-        return database.withConnection(connection -> {
-            Map<State, Integer> counts = new EnumMap<>(State.class);
-            for (State s : State.values()) {
-                counts.put(s, 0);
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "select state, count(*) from deliveries where edition_id = ? group by state")) {
-                ps.setLong(1, editionId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        counts.put(State.fromDb(rs.getString(1)), rs.getInt(2));
-                    }
-                }
-            }
-            // rows marked sent but not folded into the ledger yet are sent
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select count(*) from delivery_sent m join deliveries d on d.id = m.delivery_id
-                    where d.edition_id = ? and d.state = 'sending'""")) {
-                ps.setLong(1, editionId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    int marked = rs.getInt(1);
-                    counts.put(State.SENDING, counts.get(State.SENDING) - marked);
-                    counts.put(State.SENT, counts.get(State.SENT) + marked);
-                }
-            }
-            return counts;
-        });
+        return reports.rowCounts(editionId);
     }
 
     /** Deferred and failed deliveries of an edition with their last reply, oldest first. */
     public List<Problem> problems(long editionId, int limit) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    select s.email, d.state, d.attempts, d.last_reply, d.next_attempt_at
-                    from deliveries d join subscribers s on s.id = d.subscriber_id
-                    where d.edition_id = ? and d.state in ('deferred', 'failed')
-                    order by d.id limit ?""")) {
-                ps.setLong(1, editionId);
-                ps.setInt(2, limit);
-                List<Problem> problems = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        problems.add(new Problem(rs.getString(1), State.fromDb(rs.getString(2)), rs.getInt(3),
-                                rs.getString(4), getInstant(rs, "next_attempt_at")));
-                    }
-                }
-                return problems;
-            }
-        });
+        return reports.problems(editionId, limit);
     }
 
     private boolean finish(long deliveryId, String senderId, String sql, String reply, Instant a, Instant b) {
@@ -769,7 +418,7 @@ public final class DeliveryLedger {
         });
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
+    static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
