@@ -105,8 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 addSampleSubscribers(paperboy);
                 LocalDate date = paperboy.planner().today();
                 try (Scheduling scheduling = paperboy.scheduling(() -> { })) {
-                    scheduling.start();
-                    scheduling.fireDigestAndWait(Duration.ofMinutes(5));
+                    scheduling.fireDigestAndWait(Duration.ofMinutes(5)); // starts it, then waits for one digest run
                 }
                 Edition edition = paperboy.editions().find(date).orElseThrow(
                         () -> new IllegalStateException("the digest job ran but no edition exists for " + date));

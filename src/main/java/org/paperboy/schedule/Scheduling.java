@@ -267,7 +267,8 @@ public final class Scheduling implements AutoCloseable {
     }
 
     /**
-     * Fires the digest job through the scheduler and waits until a run of it has finished.
+     * Fires the digest job through the scheduler and waits until a run of it has finished. A scheduler not yet
+     * started is started here, and a catch-up run that the start fires (see {@link #start}) counts as that run.
      *
      * @throws IllegalStateException when the run failed or did not finish in time
      */
@@ -298,7 +299,18 @@ public final class Scheduling implements AutoCloseable {
         };
         try {
             scheduler.getListenerManager().addJobListener(listener, KeyMatcher.keyEquals(DIGEST));
-            scheduler.triggerJob(DIGEST);
+            // started here when it is not yet, after the listener: a catch-up run is then the run waited for, and
+            // no second run is still being fired when the caller closes the scheduler (Quartz interrupts its
+            // thread on shutdown, and an interrupt in the middle of a write closes an H2 file for good)
+            boolean caughtUp = false;
+            if (!scheduler.isStarted()) {
+                scheduler.start();
+                local.start();
+                caughtUp = catchUpMissedDigest();
+            }
+            if (!caughtUp) {
+                scheduler.triggerJob(DIGEST);
+            }
             if (!finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("the digest job did not finish within " + timeout.toSeconds() + " s");
             }

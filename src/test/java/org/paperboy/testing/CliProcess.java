@@ -25,14 +25,21 @@ public final class CliProcess {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("PAPERBOY_"));
         builder.environment().putAll(env);
+        // output to files, so that a command that never ends is killed at the deadline instead of blocking a read
+        Path out = java.nio.file.Files.createTempFile("paperboy-out", ".txt");
+        Path err = java.nio.file.Files.createTempFile("paperboy-err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         process.getOutputStream().close();
-        var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("paperboy " + String.join(" ", args) + " did not finish");
+            throw new IllegalStateException("paperboy " + String.join(" ", args) + " did not finish in 120 s; it printed: "
+                    + java.nio.file.Files.readString(out) + java.nio.file.Files.readString(err));
         }
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        String printed = java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
+        String errors = java.nio.file.Files.readString(err, StandardCharsets.UTF_8);
+        java.nio.file.Files.deleteIfExists(out);
+        java.nio.file.Files.deleteIfExists(err);
+        return new Result(process.exitValue(), printed, errors);
     }
 }
