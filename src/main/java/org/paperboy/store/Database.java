@@ -202,6 +202,13 @@ public final class Database implements AutoCloseable {
             backup.setString(1, partial.toString());
             backup.execute();
         }
+        java.nio.file.Path password = file == null ? null : file.sibling("password");
+        if (password != null && java.nio.file.Files.exists(password)) {
+            // the copy opens only with the password it was made with: it goes into the zip beside the file
+            try (java.nio.file.FileSystem copy = java.nio.file.FileSystems.newFileSystem(partial)) {
+                java.nio.file.Files.copy(password, copy.getPath(password.getFileName().toString()));
+            }
+        }
         OwnerOnly.restrict(partial);
         java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return java.nio.file.Files.size(target);

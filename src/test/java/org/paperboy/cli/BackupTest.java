@@ -78,6 +78,7 @@ class BackupTest {
 
         Path restored = Files.createDirectories(dir.resolve("restored"));
         unzip(dir.resolve("copy.zip"), restored);
+        assertThat(restored.resolve("paperboy.password")).as("the copy's password travels with it").exists();
         Map<Long, String> copied = ledger(restored.resolve("paperboy"));
         Map<Long, String> live = ledger(dir.resolve("data/paperboy"));
         assertThat(count(restored.resolve("paperboy"), "subscribers")).isEqualTo(SUBSCRIBERS);
