@@ -87,7 +87,7 @@ class PostfixBouncesTest {
                 assertThat(status(paperboy, address)).as(address).isEqualTo(SubscriberStatus.BOUNCED);
             }
             assertThat(status(paperboy, known)).isEqualTo(SubscriberStatus.ACTIVE);
-            assertThat(mail.postfix().delivered(known)).hasSize(1);
+            assertThat(mail.postfix().awaitDelivered(known, 1)).hasSize(1);
             // handled reports are deleted from the mailbox
             assertThat(paperboy.bouncePoller().pollOnce().read()).isZero();
         }

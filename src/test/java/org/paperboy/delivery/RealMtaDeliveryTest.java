@@ -77,7 +77,7 @@ class RealMtaDeliveryTest {
 
     private void assertDeliveredOnceEach(String prefix, String receivedMentions) throws Exception {
         for (int i = 1; i <= 3; i++) {
-            List<Path> delivered = mail.postfix().delivered(prefix + i);
+            List<Path> delivered = mail.postfix().awaitDelivered(prefix + i, 1);
             assertThat(delivered).as("messages for %s%d", prefix, i).hasSize(1);
             String message = Files.readString(delivered.get(0));
             assertThat(message).contains("To: " + prefix + i + "@" + PrivatePostfix.DOMAIN)
@@ -111,7 +111,7 @@ class RealMtaDeliveryTest {
             assertThat(paperboy.sender().send(DATE, SendMode.MANUAL, ProgressListener.NONE).sentNow()).isEqualTo(3);
         }
         for (int i = 1; i <= 3; i++) {
-            assertThat(mail.postfix().delivered("local" + i)).hasSize(1);
+            assertThat(mail.postfix().awaitDelivered("local" + i, 1)).hasSize(1);
         }
     }
 

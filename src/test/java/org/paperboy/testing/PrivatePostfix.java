@@ -174,6 +174,21 @@ public final class PrivatePostfix implements AutoCloseable {
         }
     }
 
+    /**
+     * The messages in {@code mailbox} once there are {@code count} of them: Postfix accepts a message
+     * before its queue manager hands it to local delivery, so a Maildir fills a moment after the send.
+     * Gives what is there after 30 s, for the caller's assertion to report.
+     */
+    public List<Path> awaitDelivered(String mailbox, int count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<Path> delivered = delivered(mailbox);
+        while (delivered.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            delivered = delivered(mailbox);
+        }
+        return delivered;
+    }
+
     /** Answers {@code 450} at RCPT for {@code addresses} from now on (none: accept everyone again). */
     public void deferRecipients(String... addresses) throws IOException {
         StringBuilder map = new StringBuilder();
