@@ -72,7 +72,8 @@ public class BenchSeed {
                 LocalDate today = paperboy.planner().today();
                 for (int daysAgo = 2; daysAgo >= 1; daysAgo--) {
                     Edition earlier = paperboy.sender().edition(today.minusDays(daysAgo));
-                    var chosen = paperboy.readerSelections().chooseAll(earlier, paperboy.editionPapers().rankings(earlier),
+                    var chosen = paperboy.readerSelections().chooseAll(earlier, org.paperboy.delivery.DueZones.EVERYONE,
+                            paperboy.editionPapers().rankings(earlier),
                             settings.digest().size(), ".e" + earlier.id() + ".seed@bench.example");
                     paperboy.database().withConnection(connection -> {
                         try (PreparedStatement sent = connection.prepareStatement(
