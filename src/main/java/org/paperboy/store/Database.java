@@ -209,7 +209,7 @@ public final class Database implements AutoCloseable {
                 java.nio.file.Files.copy(password, copy.getPath(password.getFileName().toString()));
             }
         }
-        OwnerOnly.restrict(partial);
+        PrivateFiles.restrict(partial);
         java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return java.nio.file.Files.size(target);
     }
