@@ -7,26 +7,34 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.james.jdkim.DKIMSigner;
-import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.DKIMCommon;
 import org.apache.james.jdkim.api.Headers;
-import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.exceptions.PermFailException;
+import org.apache.james.jdkim.impl.BodyHasherImpl;
+import org.apache.james.jdkim.tagvalue.SignatureRecordTemplate;
 import org.paperboy.config.Settings;
 
 /**
  * Signs outgoing messages with DKIM (RFC 6376), {@code relaxed/relaxed}, over the headers mailbox
  * providers look at, including the one-click unsubscribe headers (RFC 8058 asks for them to be
- * signed). The RSA signature is Apache James jDKIM's, fed with the pre-encoded bytes directly
- * (its own entry point parses each message with mime4j first, which the bytes do not need). An
- * optional second signature with Ed25519 (RFC 8463) is ours: jDKIM 0.5 knows only RSA
- * ({@code SigningAlgorithm} has RSA alone). It reuses jDKIM's body hash, the same for both
- * ({@code c=relaxed/relaxed}, no {@code l=}), and canonicalizes the headers itself.
+ * signed). The RSA signature record, the body hash and the canonical header data are Apache James
+ * jDKIM's, fed with the pre-encoded bytes directly (its own entry point parses each message with
+ * mime4j first, which the bytes do not need). Two steps are ours:
+ * <ul>
+ *   <li>the RSA signature itself is made by {@link DkimCrypto}'s provider: jDKIM's signer asks the
+ *       JVM's default provider, whose RSA costs four times the native one's, and the signature is
+ *       most of the cost of a signed message (bench/RESULTS.md); jDKIM's canonicalisation
+ *       ({@code DKIMCommon.signatureCheck}) feeds our {@link Signature};</li>
+ *   <li>the optional second signature with Ed25519 (RFC 8463): jDKIM 0.5 knows only RSA
+ *       ({@code SigningAlgorithm} has RSA alone). It reuses jDKIM's body hash, the same for both
+ *       ({@code c=relaxed/relaxed}, no {@code l=}), and canonicalizes the headers itself.</li>
+ * </ul>
  *
  * <p>Thread-safe and lock-free: each connection thread signs its own messages.
  */
@@ -38,18 +46,21 @@ public final class DkimSigner {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
+    private final DkimCrypto crypto;
     private final String domain;
     private final String rsaSelector;
     private final PrivateKey rsaKey;
     private final String edSelector;
     private final PrivateKey edKey;
 
-    DkimSigner(String domain, String rsaSelector, PrivateKey rsaKey, String edSelector, PrivateKey edKey) {
+    DkimSigner(DkimCrypto crypto, String domain, String rsaSelector, PrivateKey rsaKey, String edSelector,
+               PrivateKey edKey) {
+        this.crypto = crypto;
         this.domain = domain;
         this.rsaSelector = rsaSelector;
-        this.rsaKey = rsaKey;
+        this.rsaKey = crypto.prepare(rsaKey);
         this.edSelector = edSelector;
-        this.edKey = edKey;
+        this.edKey = edKey == null ? null : crypto.prepare(edKey);
     }
 
     /**
@@ -58,12 +69,17 @@ public final class DkimSigner {
      * @throws org.paperboy.config.ConfigException naming {@code PAPERBOY_DKIM_PRIVATE_KEY} for a key that cannot be used
      */
     public static DkimSigner of(Settings.Dkim dkim) {
+        return of(dkim, DkimCrypto.detect());
+    }
+
+    static DkimSigner of(Settings.Dkim dkim, DkimCrypto crypto) {
         if (!dkim.enabled()) {
             return null;
         }
         PrivateKey rsa = DkimKeys.readRsa(dkim.keyFiles().get(0));
         PrivateKey ed = dkim.keyFiles().size() > 1 ? DkimKeys.readEd25519(dkim.keyFiles().get(1)) : null;
-        return new DkimSigner(dkim.domain(), dkim.selectors().get(0), rsa, ed == null ? null : dkim.selectors().get(1), ed);
+        return new DkimSigner(crypto, dkim.domain(), dkim.selectors().get(0), rsa,
+                ed == null ? null : dkim.selectors().get(1), ed);
     }
 
     /** {@code message} with its DKIM-Signature header(s) in front. */
@@ -81,15 +97,14 @@ public final class DkimSigner {
         try {
             String template = "v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + rsaSelector + "; h=" + h
                     + "; bh=; b=;";
-            DKIMSigner rsa = new DKIMSigner(template, rsaKey);
-            BodyHasher hasher = rsa.newBodyHasher(rsa.newSignatureRecordTemplate(template));
-            try (OutputStream body = hasher.getOutputStream()) {
-                body.write(content, bodyStart, content.length - bodyStart);
-            }
-            String rsaHeader = rsa.sign(new FieldList(fields), hasher);
-            // the body hash jDKIM computed (its digest can be read only once, by its own signing)
-            String edHeader = edKey == null ? null : ed25519(fields, signed, bodyHash(rsaHeader));
-            rsaHeader = fold(rsaHeader);
+            SignatureRecord record = new SignatureRecordTemplate(template);
+            byte[] bodyHash = bodyHash(record, content, bodyStart);
+            record.setBodyHash(bodyHash);
+            Signature rsa = crypto.signer("SHA256withRSA", rsaKey);
+            HeaderData.update(new FieldList(fields), record, rsa);
+            record.setSignature(rsa.sign());
+            String rsaHeader = fold("DKIM-Signature:" + record);
+            String edHeader = edKey == null ? null : ed25519(fields, signed, Base64.getEncoder().encodeToString(bodyHash));
             byte[] first = (rsaHeader + "\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] second = edHeader == null ? new byte[0] : (edHeader + "\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] out = new byte[second.length + first.length + content.length];
@@ -97,19 +112,19 @@ public final class DkimSigner {
             System.arraycopy(first, 0, out, second.length, first.length);
             System.arraycopy(content, 0, out, second.length + first.length, content.length);
             return new OutgoingMessage(message.envelope(), out);
-        } catch (IOException | FailException | GeneralSecurityException e) {
+        } catch (IOException | PermFailException | GeneralSecurityException e) {
             throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
         }
     }
 
-    private static final Pattern BODY_HASH = Pattern.compile("(?:^|[;\\s])bh=([A-Za-z0-9+/=\\s]+);");
-
-    private static String bodyHash(String signature) {
-        Matcher m = BODY_HASH.matcher(signature);
-        if (!m.find()) {
-            throw new IllegalStateException("no bh= in jDKIM's signature");
+    /** jDKIM's relaxed body hash of {@code content} from {@code bodyStart}. */
+    private static byte[] bodyHash(SignatureRecord record, byte[] content, int bodyStart)
+            throws IOException, PermFailException {
+        BodyHasherImpl hasher = new BodyHasherImpl(record);
+        try (OutputStream body = hasher.getOutputStream()) {
+            body.write(content, bodyStart, content.length - bodyStart);
         }
-        return m.group(1).replaceAll("\\s+", "");
+        return hasher.getDigest(); // a digest is read once
     }
 
     /** The Ed25519 signature of RFC 8463: Ed25519 over the SHA-256 of the canonical header data. */
@@ -122,8 +137,7 @@ public final class DkimSigner {
             sha256.update(CRLF);
         }
         sha256.update(relaxed(header).getBytes(StandardCharsets.UTF_8)); // the signature header last, without CRLF
-        Signature ed = Signature.getInstance("Ed25519");
-        ed.initSign(edKey);
+        Signature ed = crypto.signer("Ed25519", edKey);
         ed.update(sha256.digest());
         return header + Base64.getEncoder().encodeToString(ed.sign());
     }
@@ -177,6 +191,17 @@ public final class DkimSigner {
             }
         }
         return found;
+    }
+
+    /**
+     * jDKIM's canonical header data (the signed fields, then the signature's own header without its
+     * {@code b=} value), which it keeps in a protected method of {@code DKIMCommon}.
+     */
+    private static final class HeaderData extends DKIMCommon {
+        static void update(Headers headers, SignatureRecord record, Signature signature)
+                throws SignatureException, PermFailException {
+            signatureCheck(headers, record, record.getHeaders(), signature);
+        }
     }
 
     /** The fields in the shape jDKIM reads them. */
