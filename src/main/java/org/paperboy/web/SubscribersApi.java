@@ -9,11 +9,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.paperboy.subscriptions.EmailAddress;
 import org.paperboy.subscriptions.Preferences;
 import org.paperboy.subscriptions.Subscriber;
@@ -49,6 +51,7 @@ final class SubscribersApi {
     void register(RoutesConfig routes) {
         routes.get("/api/subscribers", admin.admin(this::listSubscribers));
         routes.post("/api/subscribers", admin.admin(this::addSubscriber));
+        routes.patch("/api/subscribers/{email}", admin.admin(this::changePreferences));
         routes.delete("/api/subscribers/{email}", admin.admin(this::eraseSubscriber));
         routes.get("/api/subscribers/{email}/export", admin.admin(this::exportSubscriber));
     }
@@ -87,27 +90,7 @@ final class SubscribersApi {
             default -> throw new ApiError(400, "status must be active or pending (pending sends a confirmation email)",
                     "status");
         };
-        List<String> topics = new ArrayList<>();
-        JsonNode topicsNode = body.get("topics");
-        if (topicsNode != null && !topicsNode.isNull()) {
-            if (!topicsNode.isArray()) {
-                throw new ApiError(400, "topics must be an array of strings", "topics");
-            }
-            topicsNode.forEach(t -> topics.add(t.asText()));
-        }
-        List<String> parsedTopics;
-        try {
-            parsedTopics = Topics.parse(String.join(",", topics));
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(400, e.getMessage(), "topics");
-        }
-        Preferences preferences;
-        try {
-            preferences = Preferences.DEFAULT.withTopics(parsedTopics)
-                    .withTimezone(TimeZones.parse(text(body, "timezone", false)));
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(400, e.getMessage(), "timezone");
-        }
+        Preferences preferences = Preferences.DEFAULT.withTopics(topics(body)).withTimezone(timezone(body));
         String source = text(body, "source", false);
         if (source != null && source.length() > 64) {
             throw new ApiError(400, "source can be at most 64 characters", "source");
@@ -121,6 +104,70 @@ final class SubscribersApi {
             Json.send(ctx, 201, subscriberJson(added));
         } catch (SubscriptionRefusedException e) {
             throw new ApiError(409, e.getMessage(), "email");
+        }
+    }
+
+    /**
+     * Changes a subscriber's topics and time zone; a field left out keeps its value, {@code "topics": []}
+     * clears the topics, {@code "timezone": null} returns to the newsletter's zone. Anything else in
+     * the body is refused, so that a typo never passes for a change.
+     */
+    private void changePreferences(Context ctx) {
+        EmailAddress email = email(ctx.pathParam("email"));
+        JsonNode body = Json.parse(RequestBodies.read(ctx, limits.apiBodyBytes()));
+        if (!body.isObject() || body.isEmpty()) {
+            throw new ApiError(400, "the body must be a JSON object with topics and/or timezone, such as "
+                    + "{\"topics\": [\"robot manipulation\"], \"timezone\": \"Asia/Tokyo\"}");
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!CHANGEABLE.contains(field)) {
+                throw new ApiError(400, "only topics and timezone can be changed here (" + field + " cannot)", field);
+            }
+        });
+        Subscriber subscriber = subscribers.findByEmail(email)
+                .orElseThrow(() -> new ApiError(404, "no subscriber with this address", "email"));
+        Preferences preferences = subscriber.preferences();
+        if (body.has("topics")) {
+            preferences = preferences.withTopics(topics(body));
+        }
+        if (body.has("timezone")) {
+            preferences = preferences.withTimezone(timezone(body));
+        }
+        Subscriber changed = service.savePreferences(subscriber, preferences);
+        log.info("event=preferences_changed_by_api id={}", changed.id());
+        Json.send(ctx, 200, subscriberJson(changed));
+    }
+
+    private static final Set<String> CHANGEABLE = Set.of("topics", "timezone");
+
+    /** The body's {@code topics}, an array of strings (absent or null: none), checked as the preferences page checks them. */
+    private static List<String> topics(JsonNode body) {
+        List<String> topics = new ArrayList<>();
+        JsonNode topicsNode = body.get("topics");
+        if (topicsNode != null && !topicsNode.isNull()) {
+            if (!topicsNode.isArray()) {
+                throw new ApiError(400, "topics must be an array of strings", "topics");
+            }
+            for (JsonNode topic : topicsNode) {
+                if (!topic.isTextual()) {
+                    throw new ApiError(400, "topics must be an array of strings", "topics");
+                }
+                topics.add(topic.asText());
+            }
+        }
+        try {
+            return Topics.parse(String.join(",", topics));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage(), "topics");
+        }
+    }
+
+    /** The body's {@code timezone}, an IANA name; absent or null: the newsletter's. */
+    private static ZoneId timezone(JsonNode body) {
+        try {
+            return TimeZones.parse(text(body, "timezone", false));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage(), "timezone");
         }
     }
 

@@ -185,10 +185,15 @@ public final class WebServer implements AutoCloseable {
                 }
             });
             cfg.routes.error(404, ctx -> {
+                // a 404 a handler answered itself ("no subscriber with this address") keeps its answer
+                boolean unanswered = ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")
+                        || ctx.result().equals("Not Found");
+                if (!unanswered) {
+                    return;
+                }
                 if (isApi(ctx)) {
                     Json.error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
-                } else if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")
-                        || ctx.result().equals("Not Found")) {
+                } else {
                     pages.error(ctx, 404, "Page not found", "There is nothing at this address.");
                 }
             });

@@ -74,6 +74,12 @@ class AdminApiDescriptionTest extends WebTestBase {
         check(checked, "POST", "/api/subscribers", "/api/subscribers", 400, "{\"email\": \"not an address\"}");
         check(checked, "POST", "/api/subscribers", "/api/subscribers", 409, "{\"email\": \"ada@example.org\"}");
         check(checked, "GET", "/api/subscribers?status=nonsense", "/api/subscribers", 400, null);
+        check(checked, "PATCH", "/api/subscribers/ada@example.org", "/api/subscribers/{email}", 200,
+                "{\"topics\": [\"diffusion\"], \"timezone\": \"Asia/Tokyo\"}");
+        check(checked, "PATCH", "/api/subscribers/ada@example.org", "/api/subscribers/{email}", 400,
+                "{\"timezone\": \"+05:30\"}");
+        check(checked, "PATCH", "/api/subscribers/nobody@example.org", "/api/subscribers/{email}", 404,
+                "{\"topics\": []}");
         // papers
         check(checked, "GET", "/api/papers/trending?limit=3", "/api/papers/trending", 200, null);
         check(checked, "POST", "/api/papers", "/api/papers", 200,
@@ -94,7 +100,7 @@ class AdminApiDescriptionTest extends WebTestBase {
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(errors("/api/editions", "get", 401, unauthorized.body())).isEmpty();
 
-        assertThat(checked).hasSize(16);
+        assertThat(checked).hasSize(19);
     }
 
     @Test
