@@ -1,7 +1,7 @@
 package org.paperboy.mail;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Quoted-printable encoding (RFC 2045 §6.7) of one piece of a body. Pieces are encoded on
@@ -24,7 +24,11 @@ final class QuotedPrintable {
 
     static Piece encode(String text) {
         byte[] in = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + in.length / 8 + 16);
+        // a plain array, not a (synchronized, bounds-checked) stream: every distinct digest of an edition
+        // is encoded, tens of thousands when readers have topics. Room for the worst case: every byte
+        // as "=XX", and a soft break after every 24 of them
+        byte[] out = new byte[in.length * 3 + (in.length / 24 + 1) * SOFT_BREAK.length];
+        int o = 0;
         int column = 0;
         for (int i = 0; i < in.length; i++) {
             int b = in[i] & 0xff;
@@ -32,8 +36,8 @@ final class QuotedPrintable {
                 continue; // the '\n' writes the line break
             }
             if (b == '\n' || b == '\r') {
-                out.write('\r');
-                out.write('\n');
+                out[o++] = '\r';
+                out[o++] = '\n';
                 column = 0;
                 continue;
             }
@@ -42,7 +46,9 @@ final class QuotedPrintable {
                     || ((b == ' ' || b == '\t') && !lineEndFollows);
             // keep room for the '=' of a soft break at the end of each line
             if (column + (literal ? 1 : 3) > MAX_LINE - 1) {
-                out.write(SOFT_BREAK, 0, SOFT_BREAK.length);
+                out[o++] = '=';
+                out[o++] = '\r';
+                out[o++] = '\n';
                 column = 0;
             }
             // decided after the soft break: a dot opening a line, also one the break pushed there, is
@@ -52,14 +58,14 @@ final class QuotedPrintable {
             }
             int width = literal ? 1 : 3;
             if (literal) {
-                out.write(b);
+                out[o++] = (byte) b;
             } else {
-                out.write('=');
-                out.write(HEX[b >> 4]);
-                out.write(HEX[b & 0xf]);
+                out[o++] = '=';
+                out[o++] = HEX[b >> 4];
+                out[o++] = HEX[b & 0xf];
             }
             column += width;
         }
-        return new Piece(out.toByteArray(), column == 0);
+        return new Piece(Arrays.copyOf(out, o), column == 0);
     }
 }
