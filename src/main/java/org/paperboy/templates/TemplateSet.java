@@ -152,7 +152,8 @@ public final class TemplateSet {
         if (templateName.startsWith(CLASSPATH_PREFIX)) {
             return "built-in " + templateName.substring(CLASSPATH_PREFIX.length());
         }
-        return templateName;
+        // a frozen set's engine names a cached template by its own name, not the file it was read from
+        return describe(templateName);
     }
 
     private static String rootMessage(Throwable e) {
