@@ -170,6 +170,18 @@ class DigestRendererTest {
                 .contains("matches robots · ").contains("2. " + ranking.get(0).paper().title());
     }
 
+    @Test
+    void aMarkerIsFoundInAnyMixOfCasesAndNothingElseIsTakenForOne() {
+        String nonce = "0123456789abcdef";
+
+        assertThat(ReaderMarkers.containsInAnyCase("x PB0123456789ABCDEFEMAILX y", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("x 0123456789aBcDeF", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcdef", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcde", nonce)).isFalse();
+        assertThat(ReaderMarkers.containsInAnyCase("00123456789abcdeg 0123456789abcdeF", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcdeg İ", nonce)).isFalse();
+    }
+
     /** The body as one reader gets it: each slot filled with that reader's value. */
     static String filled(String body, List<RenderedDigest.Slot> slots, Recipient reader) {
         StringBuilder out = new StringBuilder();
