@@ -90,10 +90,13 @@ public final class EditionComposer {
         private final LetterWriter writer;
         private final String listId;
         private final Instant linkExpiry;
+        /** The templates as they were when the edition was prepared, each parsed once for all its digests. */
+        private final DigestRenderer editionRenderer;
 
         private Prepared(Edition edition, Map<Edition.Selection, List<RankedPaper>> rankings) {
             this.edition = edition;
             this.rankings = rankings;
+            this.editionRenderer = renderer.frozen();
             this.writer = new LetterWriter("paperboy-" + edition.date() + "-" + edition.id());
             this.listId = listId();
             // the same expiry for every message of the edition, so a retry carries the same links
@@ -137,7 +140,7 @@ public final class EditionComposer {
         }
 
         private Body render(List<RankedPaper> papers) {
-            RenderedDigest digest = renderer.renderForReaders(edition.date(), papers);
+            RenderedDigest digest = editionRenderer.renderForReaders(edition.date(), papers);
             return new Body(digest.subject(),
                     BodyTemplate.compile(digest.text(), slots(digest.textSlots()), BodyTemplate.Kind.TEXT),
                     BodyTemplate.compile(digest.html(), slots(digest.htmlSlots()), BodyTemplate.Kind.HTML));

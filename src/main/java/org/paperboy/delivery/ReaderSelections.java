@@ -70,6 +70,29 @@ public final class ReaderSelections {
     private record Reader(long id, boolean weekly, int size, String topics) {
     }
 
+    /**
+     * What decides a reader's list: the ranking, their topics as stored, their digest size and the
+     * selections they received before (sorted). Equal cases get equal lists, so each is chosen once.
+     */
+    private record CaseKey(Edition.Selection ranking, String topics, int size, long[] received) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CaseKey k && ranking == k.ranking && size == k.size
+                    && java.util.Objects.equals(topics, k.topics) && java.util.Arrays.equals(received, k.received);
+        }
+
+        @Override
+        public int hashCode() {
+            return (ranking.hashCode() * 31 + java.util.Objects.hashCode(topics)) * 31 + size * 17
+                    + java.util.Arrays.hashCode(received);
+        }
+    }
+
+    /** A case's outcome: the index of its selection, -1 for the general cut of {@code size} papers; or nothing new. */
+    private record Outcome(int selection, int size) {
+        static final Outcome NOTHING_NEW = new Outcome(-2, 0);
+    }
+
     /** One reader's outcome: the index of their selection among the edition's distinct ones, or -1 when skipped. */
     private record Choice(long subscriberId, Edition.Selection ranking, int size, int selection) {
     }
@@ -94,27 +117,38 @@ public final class ReaderSelections {
         List<Choice> choices = new ArrayList<>(readers.size());
         int nothingNew = 0;
         Set<String> generalCuts = new HashSet<>();
+        // readers with the same ranking, topics, size and earlier selections get the same list: chosen once
+        Map<CaseKey, Outcome> outcomes = new HashMap<>();
         for (Reader reader : readers) {
             Edition.Selection ranking = reader.weekly() ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
-            PaperChooser chooser = choosers.computeIfAbsent(ranking,
-                    r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
-            PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
-                    history.received(reader.id()), reader.size() > 0 ? reader.size() : defaultSize);
-            if (chosen.nothingNew(choosing.minPapers())) {
+            int size = reader.size() > 0 ? reader.size() : defaultSize;
+            long[] received = history.selectionsOf(reader.id());
+            Outcome outcome = outcomes.computeIfAbsent(new CaseKey(ranking, reader.topics(), size, received), key -> {
+                PaperChooser chooser = choosers.computeIfAbsent(ranking,
+                        r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
+                PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
+                        history.papers(received), size);
+                if (chosen.nothingNew(choosing.minPapers())) {
+                    return Outcome.NOTHING_NEW;
+                }
+                if (chosen.matching() == 0 && chosen.leftOut() == 0) {
+                    // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
+                    return new Outcome(-1, chosen.papers().size());
+                }
+                int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
+                    keys.add(k);
+                    return keys.size() - 1;
+                });
+                return new Outcome(selection, chosen.papers().size());
+            });
+            if (outcome == Outcome.NOTHING_NEW) {
                 choices.add(new Choice(reader.id(), ranking, 0, -1));
                 nothingNew++;
-                continue;
+            } else if (outcome.selection() < 0) {
+                generalCuts.add(ranking + "/" + outcome.size());
+            } else {
+                choices.add(new Choice(reader.id(), ranking, outcome.size(), outcome.selection()));
             }
-            if (chosen.matching() == 0 && chosen.leftOut() == 0) {
-                // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
-                generalCuts.add(ranking + "/" + chosen.papers().size());
-                continue;
-            }
-            int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
-                keys.add(k);
-                return keys.size() - 1;
-            });
-            choices.add(new Choice(reader.id(), ranking, chosen.papers().size(), selection));
         }
         long[] ids = store(edition.id(), keys);
         // queued rows in selection order: the sender then meets each selection in one stretch
@@ -182,14 +216,27 @@ public final class ReaderSelections {
      * the papers of each selection once; a reader's set of papers is made when they are chosen for.
      */
     private record History(Map<Long, long[]> selectionsBySubscriber, Map<Long, long[]> papersBySelection) {
-        Set<Long> received(long subscriberId) {
+        private static final long[] NONE = new long[0];
+
+        /** The selections a reader received, sorted: two readers with the same ones received the same papers. */
+        long[] selectionsOf(long subscriberId) {
             long[] ids = selectionsBySubscriber.get(subscriberId);
             if (ids == null) {
+                return NONE;
+            }
+            long[] sorted = ids.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted;
+        }
+
+        /** The papers of those selections. */
+        Set<Long> papers(long[] selectionIds) {
+            if (selectionIds.length == 0) {
                 return Set.of();
             }
             Set<Long> papers = new HashSet<>();
-            for (long id : ids) {
-                for (long paper : papersBySelection.getOrDefault(id, new long[0])) {
+            for (long id : selectionIds) {
+                for (long paper : papersBySelection.getOrDefault(id, NONE)) {
                     papers.add(paper);
                 }
             }

@@ -2,10 +2,12 @@ package org.paperboy.digest;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.paperboy.papers.RankedPaper;
 import org.paperboy.templates.TemplateSet;
 
@@ -25,11 +27,19 @@ public final class DigestRenderer {
     private final TemplateSet templates;
     private final Newsletter newsletter;
     private final String subjectFormat;
+    /** Each paper's card as first shown, by paper id; null unless the renderer is {@link #frozen()}. */
+    private final Map<Long, PaperCard> cards;
 
     public DigestRenderer(TemplateSet templates, Newsletter newsletter, String subjectFormat) {
+        this(templates, newsletter, subjectFormat, null);
+    }
+
+    private DigestRenderer(TemplateSet templates, Newsletter newsletter, String subjectFormat,
+                           Map<Long, PaperCard> cards) {
         this.templates = templates;
         this.newsletter = newsletter;
         this.subjectFormat = subjectFormat;
+        this.cards = cards;
     }
 
     public DigestRenderer(TemplateSet templates, Newsletter newsletter) {
@@ -40,9 +50,32 @@ public final class DigestRenderer {
         return newsletter;
     }
 
+    /**
+     * A renderer for the many digests of one edition: the templates as they are now, each read once
+     * ({@link TemplateSet#frozen()}), and each paper's card made once (its papers do not change
+     * during the edition; only its rank and reason line differ from one reader's list to another).
+     */
+    public DigestRenderer frozen() {
+        return cards != null ? this
+                : new DigestRenderer(templates.frozen(), newsletter, subjectFormat, new ConcurrentHashMap<>());
+    }
+
+    private List<PaperCard> cards(List<RankedPaper> papers) {
+        List<PaperCard> result = new ArrayList<>(papers.size());
+        for (RankedPaper ranked : papers) {
+            Long id = ranked.paper().id();
+            if (cards == null || id == null) {
+                result.add(PaperCard.of(ranked));
+            } else {
+                result.add(cards.computeIfAbsent(id, k -> PaperCard.of(ranked)).ranked(ranked));
+            }
+        }
+        return List.copyOf(result);
+    }
+
     /** The digest for one reader, their values rendered in place: previews and the web view. */
     public RenderedDigest render(LocalDate date, List<RankedPaper> papers, Recipient recipient) {
-        List<PaperCard> cards = papers.stream().map(PaperCard::of).toList();
+        List<PaperCard> cards = cards(papers);
         String subject = subject(date, cards);
         Map<String, Object> vars = variables(date, cards, subject);
         putReader(vars, recipient);
@@ -59,7 +92,7 @@ public final class DigestRenderer {
      *         changes a reader's value instead of showing it
      */
     public RenderedDigest renderForReaders(LocalDate date, List<RankedPaper> papers) {
-        List<PaperCard> cards = papers.stream().map(PaperCard::of).toList();
+        List<PaperCard> cards = cards(papers);
         String subject = subject(date, cards);
         Map<String, Object> vars = variables(date, cards, subject);
         // records print every component: this is all the text a template can show besides the reader's

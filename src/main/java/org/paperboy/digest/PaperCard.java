@@ -32,6 +32,15 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
                 p.pdfUrl(), p.codeUrl(), p.keywords(), ranked.score());
     }
 
+    /** This card at {@code ranked}'s place in a list: its rank, reason line and score; the paper's own text as it is. */
+    PaperCard ranked(RankedPaper ranked) {
+        if (ranked.rank() == rank && ranked.score() == score && java.util.Objects.equals(ranked.reason(), reason)) {
+            return this;
+        }
+        return new PaperCard(ranked.rank(), title, url, authors, date, ranked.reason(), summary, aiSummary, pdfUrl,
+                codeUrl, keywords, ranked.score());
+    }
+
     private static String pageUrl(Paper p) {
         if (p.pageUrl() != null) {
             return p.pageUrl();

@@ -26,12 +26,11 @@ final class ReaderMarkers {
 
     /** Markers whose nonce does not occur in {@code data} (compared in lower case). */
     static ReaderMarkers avoiding(String data) {
-        String haystack = data.toLowerCase(Locale.ROOT);
         while (true) {
             byte[] bytes = new byte[16];
             RANDOM.nextBytes(bytes);
             String nonce = HexFormat.of().formatHex(bytes);
-            if (!haystack.contains(nonce)) {
+            if (!containsInAnyCase(data, nonce)) {
                 return new ReaderMarkers(nonce);
             }
         }
@@ -73,10 +72,41 @@ final class ReaderMarkers {
             last = at + marker(name).length();
         }
         text.append(rendered, last, rendered.length());
-        if (text.toString().toLowerCase(Locale.ROOT).contains(nonce)) {
+        String body = text.toString();
+        if (containsInAnyCase(body, nonce)) {
             throw changed(template);
         }
-        return new Cut(text.toString(), slots);
+        return new Cut(body, slots);
+    }
+
+    /**
+     * Whether {@code text} holds the lower-case hex {@code nonce} in any mix of cases: what
+     * {@code text.toLowerCase(Locale.ROOT).contains(nonce)} says (no other character lowers to a
+     * hex digit or letter), without a lower-case copy of a 30 KB body per digest.
+     */
+    static boolean containsInAnyCase(String text, String nonce) {
+        int last = text.length() - nonce.length();
+        char first = nonce.charAt(0);
+        char firstUpper = Character.toUpperCase(first);
+        for (int i = 0; i <= last; i++) {
+            char c = text.charAt(i);
+            if (c != first && c != firstUpper) {
+                continue;
+            }
+            int j = 1;
+            while (j < nonce.length()) {
+                char n = nonce.charAt(j);
+                char t = text.charAt(i + j);
+                if (t != n && t != Character.toUpperCase(n)) {
+                    break;
+                }
+                j++;
+            }
+            if (j == nonce.length()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String nameAt(String rendered, int at) {

@@ -134,6 +134,54 @@ class DigestRendererTest {
         assertThat(digest.html()).contains("Paper number 3"); // still the built-in HTML
     }
 
+    @Test
+    void anEditionsRendererKeepsTheTemplatesAsTheyWereWhenItWasMade() throws Exception {
+        java.nio.file.Files.writeString(templatesDir.resolve("digest.txt"), "First: [(${papers.size()})] papers");
+        DigestRenderer edition = renderer().frozen();
+        List<RankedPaper> papers = ranked(SamplePapers.ranked(3, NOW));
+        assertThat(edition.renderForReaders(DATE, papers).text()).isEqualTo("First: 3 papers");
+
+        java.nio.file.Files.writeString(templatesDir.resolve("digest.txt"), "Edited: [(${papers.size()})] papers");
+
+        // the rest of the edition goes out as it began; the next edition, and every preview, shows the edit
+        assertThat(edition.renderForReaders(DATE, papers.subList(0, 2)).text()).isEqualTo("First: 2 papers");
+        assertThat(renderer().frozen().renderForReaders(DATE, papers).text()).isEqualTo("Edited: 3 papers");
+        assertThat(renderer().renderForReaders(DATE, papers).text()).isEqualTo("Edited: 3 papers");
+    }
+
+    @Test
+    void anEditionsRendererShowsEachPaperAtItsPlaceInEveryReadersList() {
+        List<RankedPaper> ranking = ranked(SamplePapers.ranked(5, NOW));
+        DigestRenderer edition = renderer().frozen();
+        // the same papers in other orders and with other reason lines, as readers' selections have them
+        List<List<RankedPaper>> selections = List.of(ranking,
+                List.of(new RankedPaper(1, ranking.get(3).paper(), ranking.get(3).score(), "matches robots · " + ranking.get(3).reason()),
+                        new RankedPaper(2, ranking.get(0).paper(), ranking.get(0).score(), ranking.get(0).reason())),
+                List.of(new RankedPaper(1, ranking.get(0).paper(), ranking.get(0).score(), "matches text · " + ranking.get(0).reason())));
+
+        for (List<RankedPaper> selection : selections) {
+            RenderedDigest cached = edition.renderForReaders(DATE, selection);
+            RenderedDigest plain = renderer().renderForReaders(DATE, selection);
+            assertThat(filled(cached.html(), cached.htmlSlots(), reader())).isEqualTo(filled(plain.html(), plain.htmlSlots(), reader()));
+            assertThat(filled(cached.text(), cached.textSlots(), reader())).isEqualTo(filled(plain.text(), plain.textSlots(), reader()));
+            assertThat(cached.subject()).isEqualTo(plain.subject());
+        }
+        assertThat(edition.renderForReaders(DATE, selections.get(1)).text()).contains("1. " + ranking.get(3).paper().title())
+                .contains("matches robots · ").contains("2. " + ranking.get(0).paper().title());
+    }
+
+    @Test
+    void aMarkerIsFoundInAnyMixOfCasesAndNothingElseIsTakenForOne() {
+        String nonce = "0123456789abcdef";
+
+        assertThat(ReaderMarkers.containsInAnyCase("x PB0123456789ABCDEFEMAILX y", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("x 0123456789aBcDeF", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcdef", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcde", nonce)).isFalse();
+        assertThat(ReaderMarkers.containsInAnyCase("00123456789abcdeg 0123456789abcdeF", nonce)).isTrue();
+        assertThat(ReaderMarkers.containsInAnyCase("0123456789abcdeg İ", nonce)).isFalse();
+    }
+
     /** The body as one reader gets it: each slot filled with that reader's value. */
     static String filled(String body, List<RenderedDigest.Slot> slots, Recipient reader) {
         StringBuilder out = new StringBuilder();
