@@ -35,22 +35,16 @@ trap cleanup EXIT
 PATH="$PATH:/usr/sbin"
 command -v smtp-sink >/dev/null || { echo "bench: smtp-sink missing; run bench/send-throughput.sh once (it installs postfix)" >&2; exit 1; }
 pg_isready -q -d "$pg/postgres" || { echo "bench: PostgreSQL does not answer at $pg" >&2; exit 1; }
-if [ ! -f target/paperboy.jar ]; then
-  echo "bench: building target/paperboy.jar" >&2
-  ./mvnw -B -q -DskipTests package >&2
+# the launcher rebuilds the jar when it is missing or older than the sources: never measure a stale build
+if ! ./paperboy --version >/dev/null; then
+  echo "bench: cannot build target/paperboy.jar" >&2
+  exit 1
 fi
 jar="$root/target/paperboy.jar"
 
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "bench: something already listens on 127.0.0.1:$port; stop it or set BENCH_PORT" >&2
-  exit 1
-fi
-sink_user=()
-[ "$(id -u)" = 0 ] && sink_user=(-u nobody)
-smtp-sink "${sink_user[@]}" "127.0.0.1:$port" 1024 &
-sink_pid=$!
-sleep 0.5
-kill -0 "$sink_pid" || { echo "bench: smtp-sink did not start on port $port" >&2; exit 1; }
+source "$root/bench/smtp-sink.sh"
+start_sink "$port" 1024
+sink_pid=$sink_started
 
 secret="bench-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 token="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"

@@ -64,20 +64,10 @@ if ! ./paperboy --version >/dev/null; then
 fi
 jar="$root/target/paperboy.jar"
 
-# 3. smtp-sink on loopback (as root it must drop privileges). smtp-sink shares a port with another
-# listener (SO_REUSEPORT), which would split the connections between two sinks: the ports must be free.
-for p in "$port" $((port + 1)); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    echo "bench: something already listens on 127.0.0.1:$p; stop it or set BENCH_PORT" >&2
-    exit 1
-  fi
-done
-sink_user=()
-[ "$(id -u)" = 0 ] && sink_user=(-u nobody)
-smtp-sink "${sink_user[@]}" "127.0.0.1:$port" 1024 &
-sink_pid=$!
-sleep 0.5
-kill -0 "$sink_pid" || { echo "bench: smtp-sink did not start on port $port" >&2; exit 1; }
+# 3. smtp-sink on loopback (and, in 4., a second one on the next port that keeps the sample)
+source "$root/bench/smtp-sink.sh"
+start_sink "$port" 1024
+sink_pid=$sink_started
 
 secret="bench-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 run_env() {  # the settings of one benchmark database
@@ -91,9 +81,8 @@ run_env() {  # the settings of one benchmark database
 # 4. one real digest, captured, as smtp-source's message: same bytes, same size
 mkdir -p "$work/sample/dump" && chmod 755 "$work" "$work/sample" && chmod 777 "$work/sample/dump"
 sample_port=$((port + 1))
-smtp-sink "${sink_user[@]}" -d "$work/sample/dump/%M." "127.0.0.1:$sample_port" 16 &
-sample_sink=$!
-sleep 0.5
+start_sink "$sample_port" 16 -d "$work/sample/dump/%M."
+sample_sink=$sink_started
 run_env sample java -cp "$jar" "$root/bench/BenchSeed.java" 1 >/dev/null
 # through the launcher, as the runs below: a first run after a build also writes the class-data archive
 run_env sample PAPERBOY_SMTP_PORT="$sample_port" PAPERBOY_JAVA_OPTS="$heap" ./paperboy send >/dev/null 2>&1

@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.paperboy.config.Settings;
 import org.paperboy.digest.PaperChooser;
@@ -78,13 +80,13 @@ public final class ReaderSelections {
         @Override
         public boolean equals(Object o) {
             return o instanceof CaseKey k && ranking == k.ranking && size == k.size
-                    && java.util.Objects.equals(topics, k.topics) && java.util.Arrays.equals(received, k.received);
+                    && Objects.equals(topics, k.topics) && Arrays.equals(received, k.received);
         }
 
         @Override
         public int hashCode() {
-            return (ranking.hashCode() * 31 + java.util.Objects.hashCode(topics)) * 31 + size * 17
-                    + java.util.Arrays.hashCode(received);
+            return (ranking.hashCode() * 31 + Objects.hashCode(topics)) * 31 + size * 17
+                    + Arrays.hashCode(received);
         }
     }
 
@@ -152,7 +154,7 @@ public final class ReaderSelections {
         }
         long[] ids = store(edition.id(), keys);
         // queued rows in selection order: the sender then meets each selection in one stretch
-        choices.sort(java.util.Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
+        choices.sort(Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
         writeRows(edition, choices, ids, messageIdSuffix);
         // readers left to the general list share one digest per ranking and size
         Report report = new Report(readers.size(), keys.size() + generalCuts.size(), nothingNew,
@@ -164,13 +166,9 @@ public final class ReaderSelections {
 
     /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */
     private long[] store(long editionId, List<String> keys) {
-        Map<String, Long> stored = storedKeys(editionId);
-        Map<String, List<PaperChooser.Entry>> fresh = new LinkedHashMap<>();
-        for (String key : keys) {
-            if (!stored.containsKey(key)) {
-                fresh.put(key, null);
-            }
-        }
+        Map<String, Long> before = storedKeys(editionId);
+        List<String> fresh = keys.stream().filter(key -> !before.containsKey(key)).toList();
+        Map<String, Long> stored = before;
         if (!fresh.isEmpty()) {
             storeSelections(editionId, fresh);
             stored = storedKeys(editionId);
@@ -225,7 +223,7 @@ public final class ReaderSelections {
                 return NONE;
             }
             long[] sorted = ids.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             return sorted;
         }
 
@@ -261,20 +259,19 @@ public final class ReaderSelections {
         return new History(received.selectionsBySubscriber(), papers);
     }
 
-    private void storeSelections(long editionId, Map<String, List<PaperChooser.Entry>> fresh) {
-        List<Map.Entry<String, List<PaperChooser.Entry>>> all = new ArrayList<>(fresh.entrySet());
-        for (int from = 0; from < all.size(); from += ROWS_PER_COMMIT) {
-            List<Map.Entry<String, List<PaperChooser.Entry>>> slice = all.subList(from, Math.min(all.size(), from + ROWS_PER_COMMIT));
+    private void storeSelections(long editionId, List<String> fresh) {
+        for (int from = 0; from < fresh.size(); from += ROWS_PER_COMMIT) {
+            List<String> slice = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_COMMIT));
             database.inTransaction(connection -> {
                 try (PreparedStatement ps = connection.prepareStatement(
                         "insert into selections (edition_id, ranking, papers) values (?, ?, ?)")) {
-                    for (Map.Entry<String, List<PaperChooser.Entry>> e : slice) {
+                    for (String key : slice) {
                         ps.setLong(1, editionId);
                         // the key starts with the ranking's name, then the papers as stored
-                        Edition.Selection ranking = e.getKey().startsWith(Edition.Selection.WEEKLY.dbValue())
+                        Edition.Selection ranking = key.startsWith(Edition.Selection.WEEKLY.dbValue())
                                 ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
                         ps.setString(2, ranking.dbValue());
-                        ps.setString(3, e.getKey().substring(ranking.dbValue().length()));
+                        ps.setString(3, key.substring(ranking.dbValue().length()));
                         ps.addBatch();
                     }
                     ps.executeBatch();

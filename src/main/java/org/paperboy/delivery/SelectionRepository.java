@@ -2,15 +2,20 @@ package org.paperboy.delivery;
 
 import static org.paperboy.store.SqlValues.setDate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +44,7 @@ public final class SelectionRepository {
     }
 
     /** The JSON form of an entry; {@code matches} is left out when null. */
-    private record StoredEntry(long paper, @com.fasterxml.jackson.annotation.JsonInclude(
-            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String matches) {
+    private record StoredEntry(long paper, @JsonInclude(JsonInclude.Include.NON_NULL) String matches) {
     }
 
     static String toJson(List<PaperChooser.Entry> entries) {
@@ -78,7 +82,7 @@ public final class SelectionRepository {
                     parser.nextToken();
                     if ("paper".equals(name)) {
                         if (count == ids.length) {
-                            ids = java.util.Arrays.copyOf(ids, count * 2);
+                            ids = Arrays.copyOf(ids, count * 2);
                         }
                         ids[count++] = parser.getLongValue();
                         found = true;
@@ -90,8 +94,8 @@ public final class SelectionRepository {
                     throw new IllegalStateException("a selection entry without a paper: " + json);
                 }
             }
-            return java.util.Arrays.copyOf(ids, count);
-        } catch (java.io.IOException e) {
+            return Arrays.copyOf(ids, count);
+        } catch (IOException e) {
             throw new IllegalStateException("selection papers are not valid JSON: " + e.getMessage(), e);
         }
     }
@@ -147,7 +151,7 @@ public final class SelectionRepository {
                             selection = cuts.computeIfAbsent(cut, k -> -1L - cuts.size());
                         }
                         long[] before = bySubscriber.get(rs.getLong(1));
-                        long[] now = before == null ? new long[1] : java.util.Arrays.copyOf(before, before.length + 1);
+                        long[] now = before == null ? new long[1] : Arrays.copyOf(before, before.length + 1);
                         now[now.length - 1] = selection;
                         bySubscriber.put(rs.getLong(1), now);
                     }
@@ -180,13 +184,13 @@ public final class SelectionRepository {
     }
 
     /** The papers of the given selections, by selection id; read in one query per hundred. */
-    Map<Long, long[]> papersOf(java.util.Collection<Long> selectionIds) {
+    Map<Long, long[]> papersOf(Collection<Long> selectionIds) {
         Map<Long, long[]> result = new HashMap<>();
         List<Long> ids = new ArrayList<>(selectionIds);
         for (int from = 0; from < ids.size(); from += 100) {
             List<Long> slice = ids.subList(from, Math.min(ids.size(), from + 100));
             database.withConnection(connection -> {
-                String in = String.join(",", java.util.Collections.nCopies(slice.size(), "?"));
+                String in = String.join(",", Collections.nCopies(slice.size(), "?"));
                 try (PreparedStatement ps = connection.prepareStatement(
                         "select id, papers from selections where id in (" + in + ")")) {
                     for (int i = 0; i < slice.size(); i++) {

@@ -4,6 +4,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.paperboy.papers.Paper;
 import org.paperboy.papers.RankedPaper;
 
@@ -34,7 +35,7 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
 
     /** This card at {@code ranked}'s place in a list: its rank, reason line and score; the paper's own text as it is. */
     PaperCard ranked(RankedPaper ranked) {
-        if (ranked.rank() == rank && ranked.score() == score && java.util.Objects.equals(ranked.reason(), reason)) {
+        if (ranked.rank() == rank && ranked.score() == score && Objects.equals(ranked.reason(), reason)) {
             return this;
         }
         return new PaperCard(ranked.rank(), title, url, authors, date, ranked.reason(), summary, aiSummary, pdfUrl,

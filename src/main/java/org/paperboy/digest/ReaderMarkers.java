@@ -85,24 +85,8 @@ final class ReaderMarkers {
      * hex digit or letter), without a lower-case copy of a 30 KB body per digest.
      */
     static boolean containsInAnyCase(String text, String nonce) {
-        int last = text.length() - nonce.length();
-        char first = nonce.charAt(0);
-        char firstUpper = Character.toUpperCase(first);
-        for (int i = 0; i <= last; i++) {
-            char c = text.charAt(i);
-            if (c != first && c != firstUpper) {
-                continue;
-            }
-            int j = 1;
-            while (j < nonce.length()) {
-                char n = nonce.charAt(j);
-                char t = text.charAt(i + j);
-                if (t != n && t != Character.toUpperCase(n)) {
-                    break;
-                }
-                j++;
-            }
-            if (j == nonce.length()) {
+        for (int i = 0, last = text.length() - nonce.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, nonce, 0, nonce.length())) {
                 return true;
             }
         }

@@ -69,7 +69,8 @@ public final class DkimSigner {
      * @throws org.paperboy.config.ConfigException naming {@code PAPERBOY_DKIM_PRIVATE_KEY} for a key that cannot be used
      */
     public static DkimSigner of(Settings.Dkim dkim) {
-        return of(dkim, DkimCrypto.detect());
+        // the native provider is loaded (its library unpacked, its self-tests run) only when signing is on
+        return dkim.enabled() ? of(dkim, DkimCrypto.detect()) : null;
     }
 
     static DkimSigner of(Settings.Dkim dkim, DkimCrypto crypto) {

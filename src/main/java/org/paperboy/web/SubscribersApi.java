@@ -34,6 +34,9 @@ final class SubscribersApi {
     private static final Logger log = LoggerFactory.getLogger(SubscribersApi.class);
     static final int MAX_LIMIT = 1000;
 
+    /** What {@code PATCH /api/subscribers/{email}} may change. */
+    private static final Set<String> CHANGEABLE = Set.of("topics", "timezone");
+
     private final AdminApi admin;
     private final SubscriptionService service;
     private final SubscriberRepository subscribers;
@@ -137,8 +140,6 @@ final class SubscribersApi {
         log.info("event=preferences_changed_by_api id={}", changed.id());
         Json.send(ctx, 200, subscriberJson(changed));
     }
-
-    private static final Set<String> CHANGEABLE = Set.of("topics", "timezone");
 
     /** The body's {@code topics}, an array of strings (absent or null: none), checked as the preferences page checks them. */
     private static List<String> topics(JsonNode body) {
