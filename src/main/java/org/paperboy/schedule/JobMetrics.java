@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
-import org.quartz.JobListener;
+import org.quartz.listeners.JobListenerSupport;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.matchers.GroupMatcher;
@@ -73,7 +73,7 @@ public final class JobMetrics implements MeterBinder {
                 .tag("job", job).register(registry);
     }
 
-    private final class Listener implements JobListener {
+    private final class Listener extends JobListenerSupport {
         private final MeterRegistry registry;
 
         Listener(MeterRegistry registry) {
@@ -83,14 +83,6 @@ public final class JobMetrics implements MeterBinder {
         @Override
         public String getName() {
             return "paperboy-job-metrics";
-        }
-
-        @Override
-        public void jobToBeExecuted(JobExecutionContext context) {
-        }
-
-        @Override
-        public void jobExecutionVetoed(JobExecutionContext context) {
         }
 
         @Override

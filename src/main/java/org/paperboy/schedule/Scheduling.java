@@ -1,6 +1,7 @@
 package org.paperboy.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -11,6 +12,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.text.ParseException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,6 +31,7 @@ import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobKey;
 import org.quartz.JobListener;
+import org.quartz.listeners.JobListenerSupport;
 import org.quartz.impl.matchers.KeyMatcher;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -272,23 +277,15 @@ public final class Scheduling implements AutoCloseable {
      *
      * @throws IllegalStateException when the run failed or did not finish in time
      */
-    public void fireDigestAndWait(java.time.Duration timeout) throws InterruptedException {
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicReference<JobExecutionException> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+    public void fireDigestAndWait(Duration timeout) throws InterruptedException {
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<JobExecutionException> failure =
+                new AtomicReference<>();
         String listenerName = "wait-" + UUID.randomUUID();
-        JobListener listener = new JobListener() {
+        JobListener listener = new JobListenerSupport() {
             @Override
             public String getName() {
                 return listenerName;
-            }
-
-            @Override
-            public void jobToBeExecuted(JobExecutionContext context) {
-            }
-
-            @Override
-            public void jobExecutionVetoed(JobExecutionContext context) {
             }
 
             @Override
@@ -311,7 +308,7 @@ public final class Scheduling implements AutoCloseable {
             if (!caughtUp) {
                 scheduler.triggerJob(DIGEST);
             }
-            if (!finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("the digest job did not finish within " + timeout.toSeconds() + " s");
             }
             scheduler.getListenerManager().removeJobListener(listenerName);
@@ -348,7 +345,7 @@ public final class Scheduling implements AutoCloseable {
     }
 
     /** A node of the cluster as Quartz knows it: its id and its last check-in. */
-    public record Node(String id, Instant lastCheckIn, java.time.Duration checkInInterval) {
+    public record Node(String id, Instant lastCheckIn, Duration checkInInterval) {
     }
 
     /** The nodes in Quartz's cluster table, this one included, most recent check-in first. */
@@ -362,7 +359,7 @@ public final class Scheduling implements AutoCloseable {
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     nodes.add(new Node(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                            java.time.Duration.ofMillis(rs.getLong(3))));
+                            Duration.ofMillis(rs.getLong(3))));
                 }
             }
             return nodes;
