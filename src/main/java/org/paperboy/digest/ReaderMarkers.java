@@ -2,7 +2,6 @@ package org.paperboy.digest;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.paperboy.templates.TemplateException;
@@ -11,10 +10,15 @@ import org.paperboy.templates.TemplateException;
  * Stand-ins for a reader's values while a digest is rendered once for many readers. Each render
  * draws a random nonce that occurs nowhere in the papers, so paper text cannot forge a marker;
  * after rendering, the markers are cut out and their offsets recorded. Nothing is searched later.
+ *
+ * <p>The nonce is decimal digits only: no character changes case into or out of a digit, so a
+ * plain search finds a marker a template wrote in upper case as surely as one it left alone.
  */
 final class ReaderMarkers {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** 32 decimal digits: about 106 random bits. */
+    static final int NONCE_DIGITS = 32;
     private static final List<String> NAMES = List.of(Recipient.EMAIL, Recipient.UNSUBSCRIBE_URL,
             Recipient.PREFERENCES_URL);
 
@@ -24,16 +28,22 @@ final class ReaderMarkers {
         this.nonce = nonce;
     }
 
-    /** Markers whose nonce does not occur in {@code data} (compared in lower case). */
+    /** Markers whose nonce does not occur in {@code data}. */
     static ReaderMarkers avoiding(String data) {
         while (true) {
-            byte[] bytes = new byte[16];
-            RANDOM.nextBytes(bytes);
-            String nonce = HexFormat.of().formatHex(bytes);
-            if (!containsInAnyCase(data, nonce)) {
+            StringBuilder digits = new StringBuilder(NONCE_DIGITS);
+            for (int i = 0; i < NONCE_DIGITS; i++) {
+                digits.append((char) ('0' + RANDOM.nextInt(10)));
+            }
+            String nonce = digits.toString();
+            if (!data.contains(nonce)) {
                 return new ReaderMarkers(nonce);
             }
         }
+    }
+
+    String nonce() {
+        return nonce;
     }
 
     /** Letters and digits only: every escaping a template may apply (HTML, URL, JS) leaves them as they are. */
@@ -73,24 +83,11 @@ final class ReaderMarkers {
         }
         text.append(rendered, last, rendered.length());
         String body = text.toString();
-        if (containsInAnyCase(body, nonce)) {
+        // a marker the template changed (its case, its end) still holds the nonce: its digits have no case
+        if (body.contains(nonce)) {
             throw changed(template);
         }
         return new Cut(body, slots);
-    }
-
-    /**
-     * Whether {@code text} holds the lower-case hex {@code nonce} in any mix of cases: what
-     * {@code text.toLowerCase(Locale.ROOT).contains(nonce)} says (no other character lowers to a
-     * hex digit or letter), without a lower-case copy of a 30 KB body per digest.
-     */
-    static boolean containsInAnyCase(String text, String nonce) {
-        for (int i = 0, last = text.length() - nonce.length(); i <= last; i++) {
-            if (text.regionMatches(true, i, nonce, 0, nonce.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String nameAt(String rendered, int at) {
