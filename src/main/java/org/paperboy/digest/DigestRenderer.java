@@ -3,6 +3,8 @@ package org.paperboy.digest;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,8 @@ public final class DigestRenderer {
 
     private final TemplateSet templates;
     private final Newsletter newsletter;
+    /** {@link #newsletter} as templates read it. */
+    private final Map<String, Object> newsletterValues;
     private final String subjectFormat;
     /** Each paper's card as first shown, by paper id; null unless the renderer is {@link #frozen()}. */
     private final Map<Long, PaperCard> cards;
@@ -38,6 +42,7 @@ public final class DigestRenderer {
                            Map<Long, PaperCard> cards) {
         this.templates = templates;
         this.newsletter = newsletter;
+        this.newsletterValues = newsletter.templateValues();
         this.subjectFormat = subjectFormat;
         this.cards = cards;
     }
@@ -95,8 +100,7 @@ public final class DigestRenderer {
         List<PaperCard> cards = cards(papers);
         String subject = subject(date, cards);
         Map<String, Object> vars = variables(date, cards, subject);
-        // records print every component: this is all the text a template can show besides the reader's
-        ReaderMarkers markers = ReaderMarkers.avoiding(vars.values().toString());
+        ReaderMarkers markers = ReaderMarkers.avoiding(texts(cards, subject));
         putReader(vars, markers.recipient());
         ReaderMarkers.Cut html = markers.cut(templates.describe(HTML_TEMPLATE), templates.render(HTML_TEMPLATE, vars));
         ReaderMarkers.Cut text = markers.cut(templates.describe(TEXT_TEMPLATE), templates.render(TEXT_TEMPLATE, vars));
@@ -105,11 +109,20 @@ public final class DigestRenderer {
 
     private Map<String, Object> variables(LocalDate date, List<PaperCard> cards, String subject) {
         Map<String, Object> vars = new HashMap<>();
-        vars.put("newsletter", newsletter);
+        vars.put("newsletter", newsletterValues);
         vars.put("edition", new EditionInfo(date, LONG_DATE.format(date), newsletter.editionUrl(date), subject,
-                preheader(cards)));
-        vars.put("papers", cards);
+                preheader(cards)).templateValues());
+        vars.put("papers", cards.stream().map(PaperCard::templateValues).toList());
         return vars;
+    }
+
+    /** All the text a template can show besides the reader's values. */
+    private List<String> texts(List<PaperCard> cards, String subject) {
+        List<String> texts = new ArrayList<>(cards.size() * 16 + 8);
+        texts.addAll(Arrays.asList(newsletter.name(), newsletter.baseUrl().toString(), newsletter.postalAddress(),
+                newsletter.accentColor(), newsletter.logoUrl(), newsletter.intro(), subject, preheader(cards)));
+        cards.forEach(card -> card.addTexts(texts));
+        return texts;
     }
 
     private static void putReader(Map<String, Object> vars, Recipient recipient) {
@@ -120,6 +133,15 @@ public final class DigestRenderer {
 
     /** The edition as templates see it. */
     public record EditionInfo(LocalDate date, String dateText, String webUrl, String subject, String preheader) {
+        Map<String, Object> templateValues() {
+            Map<String, Object> values = new HashMap<>(8);
+            values.put("date", date);
+            values.put("dateText", dateText);
+            values.put("webUrl", webUrl);
+            values.put("subject", subject);
+            values.put("preheader", preheader);
+            return Collections.unmodifiableMap(values);
+        }
     }
 
     /** The subject line from the configured format; without papers, the part from {title} on is dropped. */

@@ -2,6 +2,9 @@ package org.paperboy.digest;
 
 import java.net.URI;
 import java.time.LocalDate;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What every digest and page says about the newsletter itself. {@code logoUrl} and
@@ -21,6 +24,18 @@ public record Newsletter(String name, URI baseUrl, String postalAddress, String 
     /** A newsletter with the default look. */
     public Newsletter(String name, URI baseUrl, String postalAddress) {
         this(name, baseUrl, postalAddress, DEFAULT_ACCENT, null, null);
+    }
+
+    /** The newsletter as digest templates read it ({@code newsletter.name}); see {@link PaperCard#templateValues()}. */
+    Map<String, Object> templateValues() {
+        Map<String, Object> values = new HashMap<>(12);
+        values.put("name", name);
+        values.put("baseUrl", baseUrl);
+        values.put("postalAddress", postalAddress);
+        values.put("accentColor", accentColor);
+        values.put("logoUrl", logoUrl);
+        values.put("intro", intro);
+        return Collections.unmodifiableMap(values);
     }
 
     public String editionUrl(LocalDate date) {

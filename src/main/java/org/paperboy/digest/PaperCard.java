@@ -2,7 +2,11 @@ package org.paperboy.digest;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import org.paperboy.papers.Paper;
@@ -40,6 +44,34 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
         }
         return new PaperCard(ranked.rank(), title, url, authors, date, ranked.reason(), summary, aiSummary, pdfUrl,
                 codeUrl, keywords, ranked.score());
+    }
+
+    /**
+     * The card as templates read it: its fields by name ({@code paper.title}, absent ones null).
+     * A map, not the record: the template engine reads a map's entries directly, where each read of
+     * a record's accessor is a reflective call it vets first, a few hundred times per digest.
+     */
+    Map<String, Object> templateValues() {
+        Map<String, Object> values = new HashMap<>(24);
+        values.put("rank", rank);
+        values.put("title", title);
+        values.put("url", url);
+        values.put("authors", authors);
+        values.put("date", date);
+        values.put("reason", reason);
+        values.put("summary", summary);
+        values.put("aiSummary", aiSummary);
+        values.put("pdfUrl", pdfUrl);
+        values.put("codeUrl", codeUrl);
+        values.put("keywords", keywords);
+        values.put("score", score);
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** Every text of this card a template can show: what a reader marker must not be found in. */
+    void addTexts(List<String> texts) {
+        texts.addAll(Arrays.asList(title, url, authors, date, reason, summary, aiSummary, pdfUrl, codeUrl));
+        texts.addAll(keywords);
     }
 
     private static String pageUrl(Paper p) {

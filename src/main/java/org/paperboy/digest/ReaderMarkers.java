@@ -28,15 +28,15 @@ final class ReaderMarkers {
         this.nonce = nonce;
     }
 
-    /** Markers whose nonce does not occur in {@code data}. */
-    static ReaderMarkers avoiding(String data) {
+    /** Markers whose nonce occurs in none of {@code texts} (null entries are passed over). */
+    static ReaderMarkers avoiding(List<String> texts) {
         while (true) {
             StringBuilder digits = new StringBuilder(NONCE_DIGITS);
             for (int i = 0; i < NONCE_DIGITS; i++) {
                 digits.append((char) ('0' + RANDOM.nextInt(10)));
             }
             String nonce = digits.toString();
-            if (!data.contains(nonce)) {
+            if (texts.stream().noneMatch(text -> text != null && text.contains(nonce))) {
                 return new ReaderMarkers(nonce);
             }
         }

@@ -173,7 +173,7 @@ class DigestRendererTest {
     @Test
     void aMarkersNonceIsDigitsOnlySoNoChangeOfCaseCanHideIt() {
         for (int i = 0; i < 200; i++) {
-            String nonce = ReaderMarkers.avoiding("").nonce();
+            String nonce = ReaderMarkers.avoiding(List.of()).nonce();
             assertThat(nonce).matches("[0-9]{" + ReaderMarkers.NONCE_DIGITS + "}");
             assertThat(nonce.toUpperCase(java.util.Locale.ROOT)).isEqualTo(nonce);
             assertThat(nonce.toLowerCase(java.util.Locale.ROOT)).isEqualTo(nonce);
