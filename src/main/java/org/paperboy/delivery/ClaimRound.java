@@ -15,15 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.paperboy.delivery.DeliveryLedger.Claim;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
 
 /**
  * One sender's pass through an edition. Each {@link #claim} takes rows already in the ledger
- * first (queued, due retries, claims of senders that stopped), then creates rows, claimed in
- * the same transaction, for the next subscribers due the edition who have none yet, in
- * subscriber order. Subscribers who left are never given a row; rows whose subscriber left
+ * first (queued, due retries, claims of senders that stopped), then, once the rows of the readers
+ * chosen for the run are all written ({@link ChosenRowsWriter}), creates rows, claimed in the
+ * same transaction, for the next subscribers due the edition who have none yet, in subscriber order. Subscribers who left are never given a row; rows whose subscriber left
  * after the row was made are marked skipped instead of claimed. Used by one thread.
  * Made by {@link DeliveryLedger#round}; the SQL of claiming lives here, beside the code that runs it.
  */
@@ -52,10 +53,14 @@ final class ClaimRound {
     private boolean everyoneHasARow;
     /** Rows another sender took between this sender's look and its claim, and claims made again for that. */
     private int conflicts;
+    /** Whether every chosen reader's row is written: before that, nobody may be given the general list. */
+    private final BooleanSupplier chosenRowsWritten;
 
     ClaimRound(Database database, Clock clock, Duration claimTimeout, Edition edition, String senderId,
-               int defaultSize, String messageIdSuffix, boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
+               int defaultSize, String messageIdSuffix, boolean retryDeferredNow, Instant runStartedAt, DueZones zones,
+               BooleanSupplier chosenRowsWritten) {
         this.database = database;
+        this.chosenRowsWritten = chosenRowsWritten;
         this.clock = clock;
         this.claimTimeout = claimTimeout;
         this.zones = zones;
@@ -181,7 +186,7 @@ final class ClaimRound {
             }
         }
         int wanted = limit - candidates.size() - inactive.size();
-        if (wanted <= 0 || everyoneHasARow) {
+        if (wanted <= 0 || everyoneHasARow || !chosenRowsWritten.getAsBoolean()) {
             return new Claimed(claimed, 0, false);
         }
         List<Claim> made = makeRows(connection, wanted, now);

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.Set;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
@@ -165,11 +166,20 @@ public final class DeliveryLedger {
      *                         attempt time (an operator's {@code send}); rows deferred during the
      *                         run wait for their time
      * @param zones            the readers this round may make rows for, by time zone
+     * @param chosenRowsWritten whether the rows of the readers chosen for this run are all written:
+     *                         until then nobody is given the general list, since a chosen reader
+     *                         without their row yet would be taken for one of its readers
      */
     ClaimRound round(Edition edition, String senderId, int defaultSize, String messageIdSuffix,
-                     boolean retryDeferredNow, Instant runStartedAt, DueZones zones) {
+                     boolean retryDeferredNow, Instant runStartedAt, DueZones zones,
+                     BooleanSupplier chosenRowsWritten) {
         return new ClaimRound(database, clock, claimTimeout, edition, senderId, defaultSize, messageIdSuffix,
-                retryDeferredNow, runStartedAt, zones);
+                retryDeferredNow, runStartedAt, zones, chosenRowsWritten);
+    }
+
+    /** The Message-ID of a subscriber's row in an edition: the same whoever makes the row, and on every retry. */
+    static String messageId(Edition edition, long subscriberId, String messageIdSuffix) {
+        return "<" + edition.date() + "." + subscriberId + messageIdSuffix + ">";
     }
 
     /** Rows of the edition being sent right now by senders other than {@code senderId}. */

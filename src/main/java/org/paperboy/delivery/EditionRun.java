@@ -89,9 +89,12 @@ final class EditionRun {
     private final int claimSize;
 
     final ClaimRound round;
+    /** Writes the chosen readers' rows while this run sends the first of them. */
+    private final ChosenRowsWriter chosenRows;
 
     EditionRun(SendingParts parts, EditionComposer.Prepared prepared, SendMode mode, Instant startedAt,
-               Instant cutoff, ProgressListener progress, Reach reach, String messageIdSuffix) {
+               Instant cutoff, ProgressListener progress, Reach reach, String messageIdSuffix,
+               ChosenRowsWriter chosenRows) {
         this.ledger = parts.ledger();
         this.subscribers = parts.subscribers();
         this.transports = parts.transports();
@@ -116,7 +119,8 @@ final class EditionRun {
         this.progress = progress;
         this.queue = new ArrayBlockingQueue<>(sending.connections());
         this.round = ledger.round(prepared.edition(), senderId, parts.digestSize(), messageIdSuffix,
-                mode == SendMode.MANUAL, startedAt, reach.zones());
+                mode == SendMode.MANUAL, startedAt, reach.zones(), chosenRows::allWritten);
+        this.chosenRows = chosenRows;
     }
 
     /** Runs until nothing is left to claim or the run has to stop; {@code total} is for progress reports. */
@@ -140,6 +144,7 @@ final class EditionRun {
                 log.warn("event=heartbeat_failed reason=\"{}\"", e.getMessage());
             }
         }, beatMillis, beatMillis, TimeUnit.MILLISECONDS);
+        chosenRows.start();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < sending.connections(); i++) {
             Thread worker = new Thread(this::work, "sender-" + (i + 1));
@@ -160,6 +165,16 @@ final class EditionRun {
                 // a stopped sender's journal is applied before its claims can be taken over
                 recoverJournals.accept(senderId);
                 List<DeliveryLedger.Claim> batch = round.claim(claimSize);
+                if (batch.isEmpty() && !chosenRows.allWritten()) {
+                    // ahead of the rows being written: wait for the next ones
+                    if (chosenRows.failure() != null) {
+                        stopReason.compareAndSet(null, "the chosen readers' rows could not be written: "
+                                + chosenRows.failure().getMessage());
+                    } else {
+                        chosenRows.awaitMore(500);
+                    }
+                    continue;
+                }
                 if (batch.isEmpty()) {
                     // rows another live sender holds: wait for it to finish or for its claims to go stale
                     if (ledger.sendingElsewhere(editionId, senderId) == 0) {
@@ -192,6 +207,7 @@ final class EditionRun {
             Thread.currentThread().interrupt();
             stopReason.compareAndSet(null, "interrupted");
         } finally {
+            chosenRows.stop();
             for (int i = 0; i < workers.size(); i++) {
                 putPoison();
             }

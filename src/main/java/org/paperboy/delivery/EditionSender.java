@@ -157,44 +157,47 @@ public final class EditionSender {
             return new SendReport(date, edition.id(), 0, 0, 0, 0, ledger.rowCounts(edition.id()),
                     Duration.ofNanos(System.nanoTime() - startNanos), null, ReaderSelections.Report.NONE);
         }
-        ReaderSelections.Report choosing = choose(edition, reach.zones());
-        DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
-        EditionComposer.Prepared prepared;
-        try {
-            prepared = composer.prepare(edition, outstanding.variants());
-        } catch (TemplateException e) {
-            editions.markFailed(edition.id(), e.getMessage());
-            log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
-            throw new EditionFailedException("edition " + date + " not started: " + e.getMessage(), e);
-        }
-        if (edition.status() == Edition.Status.FAILED) {
-            editions.markSending(edition.id());
-            edition = edition.sending();
-        }
-        // an edition reaches later time zones for up to a day after it started: the cut-off counts from the last morning
-        Instant cutoff = reach.latestStart(edition.startedAt()).plus(sending.retryCutoff());
-        if (clock.instant().isAfter(cutoff)) {
-            int failed = ledger.failStale(edition.id(), "not sent: the edition is older than the retry cut-off ("
-                    + sending.retryCutoff().toHours() + "h)");
-            // too late for anyone without a row too: the edition is over
-            Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
-            finishIfDone(edition, state, reach);
-            return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
-                    Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
-        }
-        Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
-        before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
         boolean firstHere = sendingHere.add(edition.id());
         if (!firstHere && mode == SendMode.SCHEDULED) {
-            // the digest and retry jobs meeting on one node: the run already under way sends it
-            return new SendReport(date, edition.id(), 0, 0, 0, 0, before,
-                    Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
+            // the digest and retry jobs meeting on one node: the run already under way chooses and sends it
+            return new SendReport(date, edition.id(), 0, 0, 0, 0, ledger.rowCounts(edition.id()),
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, ReaderSelections.Report.NONE);
         }
+        ReaderSelections.Report choosing;
         String stoppedBecause;
         EditionRun run;
+        EditionComposer.Prepared prepared;
         try {
+            ReaderSelections.Chosen chosen = choose(edition, reach.zones());
+            choosing = chosen.report();
+            DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
+            try {
+                prepared = composer.prepare(edition, outstanding.variants());
+            } catch (TemplateException e) {
+                editions.markFailed(edition.id(), e.getMessage());
+                log.error("event=edition_failed date={} reason=\"{}\"", date, e.getMessage());
+                throw new EditionFailedException("edition " + date + " not started: " + e.getMessage(), e);
+            }
+            if (edition.status() == Edition.Status.FAILED) {
+                editions.markSending(edition.id());
+                edition = edition.sending();
+            }
+            // an edition reaches later time zones for up to a day after it started: the cut-off counts from the last morning
+            Instant cutoff = reach.latestStart(edition.startedAt()).plus(sending.retryCutoff());
+            if (clock.instant().isAfter(cutoff)) {
+                int failed = ledger.failStale(edition.id(), "not sent: the edition is older than the retry cut-off ("
+                        + sending.retryCutoff().toHours() + "h)");
+                // too late for anyone without a row too: the edition is over
+                Map<DeliveryLedger.State, Integer> state = ledger.rowCounts(edition.id());
+                finishIfDone(edition, state, reach);
+                return new SendReport(date, edition.id(), 0, 0, failed, 0, state,
+                        Duration.ofNanos(System.nanoTime() - startNanos), null, choosing);
+            }
+            Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
+            before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
             run = new EditionRun(parts, prepared, mode, runStartedAt, cutoff, progress, reach,
-                    messageIdSuffix(prepared.edition()));
+                    messageIdSuffix(prepared.edition()), new ChosenRowsWriter(readerSelections, edition,
+                    chosen.rows(), messageIdSuffix(edition)));
             log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
                     ledger.toSend(edition, reach.zones()), mode, run.senderId);
             stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
@@ -223,9 +226,9 @@ public final class EditionSender {
     }
 
     /** Chooses the papers of every reader due the edition now who has no row yet, unless it is past its cut-off. */
-    private ReaderSelections.Report choose(Edition edition, DueZones zones) {
+    private ReaderSelections.Chosen choose(Edition edition, DueZones zones) {
         if (clock.instant().isAfter(edition.startedAt().plus(sending.retryCutoff()))) {
-            return ReaderSelections.Report.NONE;
+            return ReaderSelections.Chosen.NONE;
         }
         return readerSelections.chooseAll(edition, zones, composer.rankings(edition), digest.size(),
                 messageIdSuffix(edition));

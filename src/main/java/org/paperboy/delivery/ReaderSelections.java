@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses, before an edition goes out, the papers of every reader due it who has no row yet: their
  * topics first, nothing they already received, and no message at all when too little is new. Each
- * distinct list is stored once as a selection; the readers' rows are queued in the order of their
- * selections, so the sender meets each selection in one stretch and renders it once. A reader
- * whose digest is simply the top of the ranking (no topic matched, nothing received before) gets
- * no row here: the sender makes it as it claims them, without a selection, as for every reader
- * before selections existed, and the ledger reads such a row as the first {@code digest_size}
- * papers of its ranking.
+ * distinct list is stored once as a selection. The readers' rows are queued in the order of their
+ * selections, so the sender meets each selection in one stretch and renders it once; they are
+ * written by a {@link ChosenRowsWriter} while the first of them are sent, not before. A reader whose
+ * row was not written yet when a run stopped has none, and the next run chooses for them again,
+ * from the same history. A reader whose digest is simply the top of the ranking (no topic matched,
+ * nothing received before) gets no row here: the sender makes it as it claims them, without a
+ * selection, as for every reader before selections existed, and the ledger reads such a row as the
+ * first {@code digest_size} papers of its ranking.
  */
 public final class ReaderSelections {
 
@@ -64,9 +66,24 @@ public final class ReaderSelections {
         this.clock = clock;
     }
 
-    /** What one choosing pass did: readers given a row, distinct selections among them, readers skipped. */
+    /** What one choosing pass did: readers chosen for, distinct selections among them, readers skipped. */
     public record Report(int readers, int selections, int nothingNew, Duration took) {
         public static final Report NONE = new Report(0, 0, 0, Duration.ZERO);
+    }
+
+    /**
+     * A reader's row to write: queued with their selection (the ranking it cuts, how many papers,
+     * which list), or, with selection 0, skipped because {@link #NOTHING_NEW}.
+     */
+    record ChosenRow(long subscriberId, Edition.Selection ranking, int size, long selectionId) {
+        boolean skipped() {
+            return selectionId == 0;
+        }
+    }
+
+    /** A choosing pass: its report, and the queued rows to write in this order (each selection's readers together). */
+    public record Chosen(Report report, List<ChosenRow> rows) {
+        public static final Chosen NONE = new Chosen(Report.NONE, List.of());
     }
 
     private record Reader(long id, boolean weekly, int size, String topics) {
@@ -100,15 +117,16 @@ public final class ReaderSelections {
     }
 
     /**
-     * Chooses for every reader due {@code edition} who has no row in it and writes their rows:
-     * queued with their selection, or skipped with {@link #NOTHING_NEW}.
+     * Chooses for every reader due {@code edition} who has no row in it: their selections are stored
+     * and their rows returned, to be written by {@link #write}; readers with too little new get their
+     * row now, skipped with {@link #NOTHING_NEW}.
      */
-    public Report chooseAll(Edition edition, DueZones zones, Map<Edition.Selection, List<RankedPaper>> rankings,
+    public Chosen chooseAll(Edition edition, DueZones zones, Map<Edition.Selection, List<RankedPaper>> rankings,
                             int defaultSize, String messageIdSuffix) {
         long start = System.nanoTime();
         List<Reader> readers = dueReaders(edition, zones);
         if (readers.isEmpty()) {
-            return Report.NONE;
+            return Chosen.NONE;
         }
         History history = history(edition.date());
         PaperChooser.Weights weights = new PaperChooser.Weights(choosing.topicWeight(), choosing.trendingWeight());
@@ -153,15 +171,26 @@ public final class ReaderSelections {
             }
         }
         long[] ids = store(edition.id(), keys);
+        List<ChosenRow> rows = new ArrayList<>(choices.size());
+        List<ChosenRow> skipped = new ArrayList<>();
+        for (Choice c : choices) {
+            if (c.selection() < 0) {
+                skipped.add(new ChosenRow(c.subscriberId(), c.ranking(), 0, 0));
+            } else {
+                rows.add(new ChosenRow(c.subscriberId(), c.ranking(), c.size(), ids[c.selection()]));
+            }
+        }
+        for (int from = 0; from < skipped.size(); from += ROWS_PER_COMMIT) {
+            write(edition, skipped.subList(from, Math.min(skipped.size(), from + ROWS_PER_COMMIT)), messageIdSuffix);
+        }
         // queued rows in selection order: the sender then meets each selection in one stretch
-        choices.sort(Comparator.comparingLong(c -> c.selection() < 0 ? Long.MAX_VALUE : ids[c.selection()]));
-        writeRows(edition, choices, ids, messageIdSuffix);
+        rows.sort(Comparator.comparingLong(ChosenRow::selectionId));
         // readers left to the general list share one digest per ranking and size
         Report report = new Report(readers.size(), keys.size() + generalCuts.size(), nothingNew,
                 Duration.ofNanos(System.nanoTime() - start));
         log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
                 report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
-        return report;
+        return new Chosen(report, List.copyOf(rows));
     }
 
     /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */
@@ -281,25 +310,25 @@ public final class ReaderSelections {
         }
     }
 
-    private void writeRows(Edition edition, List<Choice> choices, long[] ids, String messageIdSuffix) {
-        for (int from = 0; from < choices.size(); from += ROWS_PER_COMMIT) {
-            List<Choice> slice = choices.subList(from, Math.min(choices.size(), from + ROWS_PER_COMMIT));
-            // a plain insert first; when a second sender wrote a row for one of these readers at the
-            // same moment, the slice is written again skipping the readers who have one
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    insertRows(edition, slice, ids, messageIdSuffix, attempt > 1);
-                    break;
-                } catch (StoreException e) {
-                    if (attempt >= 3) {
-                        throw e;
-                    }
+    /**
+     * Writes {@code rows} in one transaction, in their order. When a second sender wrote a row for
+     * one of these readers at the same moment, they are written again, passing over the readers who
+     * have one (or were erased meanwhile).
+     */
+    void write(Edition edition, List<ChosenRow> rows, String messageIdSuffix) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                insertRows(edition, rows, messageIdSuffix, attempt > 1);
+                return;
+            } catch (StoreException e) {
+                if (attempt >= 3) {
+                    throw e;
                 }
             }
         }
     }
 
-    private void insertRows(Edition edition, List<Choice> slice, long[] ids, String messageIdSuffix, boolean guarded) {
+    private void insertRows(Edition edition, List<ChosenRow> rows, String messageIdSuffix, boolean guarded) {
         Instant now = clock.instant();
         String columns = """
                 insert into deliveries (edition_id, subscriber_id, state, selection, digest_size, message_id,
@@ -310,27 +339,27 @@ public final class ReaderSelections {
                     select ?, ?, ?, ?, ?, ?, 0, ?, ?, ? from subscribers s
                     where s.id = ? and not exists (select 1 from deliveries d where d.edition_id = ? and d.subscriber_id = ?)"""
                     : columns + " values (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
-                for (Choice c : slice) {
+                for (ChosenRow row : rows) {
                     int i = 1;
                     ps.setLong(i++, edition.id());
-                    ps.setLong(i++, c.subscriberId());
-                    ps.setString(i++, c.selection() < 0 ? "skipped" : "queued");
-                    ps.setString(i++, c.ranking().dbValue());
-                    ps.setInt(i++, c.size());
+                    ps.setLong(i++, row.subscriberId());
+                    ps.setString(i++, row.skipped() ? "skipped" : "queued");
+                    ps.setString(i++, row.ranking().dbValue());
+                    ps.setInt(i++, row.size());
                     // the same Message-ID a row made by a claim would carry
-                    ps.setString(i++, "<" + edition.date() + "." + c.subscriberId() + messageIdSuffix + ">");
+                    ps.setString(i++, DeliveryLedger.messageId(edition, row.subscriberId(), messageIdSuffix));
                     setInstant(ps, i++, now);
-                    if (c.selection() < 0) {
+                    if (row.skipped()) {
                         ps.setNull(i++, java.sql.Types.BIGINT);
                         ps.setString(i++, NOTHING_NEW);
                     } else {
-                        ps.setLong(i++, ids[c.selection()]);
+                        ps.setLong(i++, row.selectionId());
                         ps.setNull(i++, java.sql.Types.VARCHAR);
                     }
                     if (guarded) {
-                        ps.setLong(i++, c.subscriberId());
+                        ps.setLong(i++, row.subscriberId());
                         ps.setLong(i++, edition.id());
-                        ps.setLong(i, c.subscriberId());
+                        ps.setLong(i, row.subscriberId());
                     }
                     ps.addBatch();
                 }

@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,13 +133,8 @@ public final class DigestRenderer {
     /** The edition as templates see it. */
     public record EditionInfo(LocalDate date, String dateText, String webUrl, String subject, String preheader) {
         Map<String, Object> templateValues() {
-            Map<String, Object> values = new HashMap<>(8);
-            values.put("date", date);
-            values.put("dateText", dateText);
-            values.put("webUrl", webUrl);
-            values.put("subject", subject);
-            values.put("preheader", preheader);
-            return Collections.unmodifiableMap(values);
+            return TemplateValues.of("date", date, "dateText", dateText, "webUrl", webUrl, "subject", subject,
+                    "preheader", preheader);
         }
     }
 

@@ -2,8 +2,6 @@ package org.paperboy.digest;
 
 import java.net.URI;
 import java.time.LocalDate;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,16 +24,10 @@ public record Newsletter(String name, URI baseUrl, String postalAddress, String 
         this(name, baseUrl, postalAddress, DEFAULT_ACCENT, null, null);
     }
 
-    /** The newsletter as digest templates read it ({@code newsletter.name}); see {@link PaperCard#templateValues()}. */
+    /** The newsletter as digest templates read it ({@code newsletter.name}); see {@link TemplateValues}. */
     Map<String, Object> templateValues() {
-        Map<String, Object> values = new HashMap<>(12);
-        values.put("name", name);
-        values.put("baseUrl", baseUrl);
-        values.put("postalAddress", postalAddress);
-        values.put("accentColor", accentColor);
-        values.put("logoUrl", logoUrl);
-        values.put("intro", intro);
-        return Collections.unmodifiableMap(values);
+        return TemplateValues.of("name", name, "baseUrl", baseUrl, "postalAddress", postalAddress,
+                "accentColor", accentColor, "logoUrl", logoUrl, "intro", intro);
     }
 
     public String editionUrl(LocalDate date) {

@@ -3,8 +3,6 @@ package org.paperboy.digest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -46,26 +44,11 @@ public record PaperCard(int rank, String title, String url, String authors, Stri
                 codeUrl, keywords, ranked.score());
     }
 
-    /**
-     * The card as templates read it: its fields by name ({@code paper.title}, absent ones null).
-     * A map, not the record: the template engine reads a map's entries directly, where each read of
-     * a record's accessor is a reflective call it vets first, a few hundred times per digest.
-     */
+    /** The card as templates read it; see {@link TemplateValues}. */
     Map<String, Object> templateValues() {
-        Map<String, Object> values = new HashMap<>(24);
-        values.put("rank", rank);
-        values.put("title", title);
-        values.put("url", url);
-        values.put("authors", authors);
-        values.put("date", date);
-        values.put("reason", reason);
-        values.put("summary", summary);
-        values.put("aiSummary", aiSummary);
-        values.put("pdfUrl", pdfUrl);
-        values.put("codeUrl", codeUrl);
-        values.put("keywords", keywords);
-        values.put("score", score);
-        return Collections.unmodifiableMap(values);
+        return TemplateValues.of("rank", rank, "title", title, "url", url, "authors", authors, "date", date,
+                "reason", reason, "summary", summary, "aiSummary", aiSummary, "pdfUrl", pdfUrl, "codeUrl", codeUrl,
+                "keywords", keywords, "score", score);
     }
 
     /** Every text of this card a template can show: what a reader marker must not be found in. */

@@ -143,13 +143,77 @@ class ReaderSelectionsTest {
         assertThat(digests.get(2)).startsWith("Paper number 1").doesNotContain("Paper number 11");
     }
 
-    @Test
-    void twoReadersWithDifferentTopicsGetDifferentDigestsEachSaysWhy() throws Exception {
-        open();
+    /** Twelve trending papers and one about robots, listed an hour ago. */
+    private List<Paper> withARobotPaper() {
         Instant featured = clock.instant().minus(Duration.ofHours(1));
         List<Paper> papers = new ArrayList<>(SamplePapers.ranked(12, clock.instant()));
         papers.add(SamplePapers.paper("2611.90001", "Dexterous robot manipulation from human videos", 3, 0, 40, featured));
-        papers.add(SamplePapers.paper("2611.90002", "Diffusion models for protein design", 2, 0, 41, featured));
+        return papers;
+    }
+
+    @Test
+    void whileTheChosenReadersRowsAreBeingWrittenNobodyIsGivenTheGeneralList() throws Exception {
+        open();
+        paperboy.papers().upsert(withARobotPaper());
+        Subscriber ada = subscribe("ada@example.org", "robots");
+        Subscriber grace = subscribe("grace@example.org");
+        Edition edition = paperboy.sender().edition(DAY_ONE);
+        ReaderSelections.Chosen chosen = paperboy.readerSelections().chooseAll(edition, DueZones.EVERYONE,
+                paperboy.composer().rankings(edition), 10, "@test");
+        assertThat(chosen.rows()).extracting(ReaderSelections.ChosenRow::subscriberId).containsExactly(ada.id());
+
+        // Ada's row is not written yet: a claim makes no row for anyone, Ada would look like a reader of the general list
+        boolean[] written = {false};
+        ClaimRound round = paperboy.ledger().round(edition, "sender-a", 10, "@test", true, clock.instant(),
+                DueZones.EVERYONE, () -> written[0]);
+        assertThat(round.claim(100)).isEmpty();
+
+        ChosenRowsWriter writer = new ChosenRowsWriter(paperboy.readerSelections(), edition, chosen.rows(), "@test");
+        writer.start();
+        for (int i = 0; i < 100 && !writer.allWritten() && writer.failure() == null; i++) {
+            writer.awaitMore(100);
+        }
+        writer.stop();
+        written[0] = writer.allWritten();
+        assertThat(written[0]).isTrue();
+        List<DeliveryLedger.Claim> claims = round.claim(100);
+
+        // Ada's own row first, with her selection; then Grace's, made by the claim, without one
+        assertThat(claims).extracting(DeliveryLedger.Claim::subscriberId).containsExactly(ada.id(), grace.id());
+        assertThat(claims.get(0).selectionId()).isPositive();
+        assertThat(claims.get(1).selectionId()).isZero();
+    }
+
+    @Test
+    void aRunThatStopsBeforeAReadersRowIsWrittenLeavesThemForTheNextWhichChoosesTheSamePapers() throws Exception {
+        open();
+        paperboy.papers().upsert(withARobotPaper());
+        Subscriber ada = subscribe("ada@example.org", "robots");
+        Edition edition = paperboy.sender().edition(DAY_ONE);
+        // chosen, and the run stopped before the writer began: no row for Ada, nothing sent
+        ReaderSelections.Chosen first = paperboy.readerSelections().chooseAll(edition, DueZones.EVERYONE,
+                paperboy.composer().rankings(edition), 10, "@test");
+        ChosenRowsWriter stopped = new ChosenRowsWriter(paperboy.readerSelections(), edition, first.rows(), "@test");
+        stopped.stop();
+        assertThat(stopped.allWritten()).isFalse();
+        assertThat(paperboy.ledger().rowCounts(edition.id()).values().stream().mapToInt(Integer::intValue).sum()).isZero();
+
+        SendReport next = sendDay(0);
+
+        assertThat(next.sentNow()).isEqualTo(1);
+        assertThat(titlesTo("ada@example.org")).hasSize(1);
+        assertThat(titlesTo("ada@example.org").get(0).get(0)).isEqualTo("Dexterous robot manipulation from human videos");
+        // the same list as the stopped run chose, stored once
+        assertThat(paperboy.selections().forEdition(edition.id())).hasSize(1);
+        assertThat(first.rows().get(0).subscriberId()).isEqualTo(ada.id());
+    }
+
+    @Test
+    void twoReadersWithDifferentTopicsGetDifferentDigestsEachSaysWhy() throws Exception {
+        open();
+        List<Paper> papers = withARobotPaper();
+        papers.add(SamplePapers.paper("2611.90002", "Diffusion models for protein design", 2, 0, 41,
+                clock.instant().minus(Duration.ofHours(1))));
         paperboy.papers().upsert(papers);
         subscribe("ada@example.org", "robots");
         subscribe("alan@example.org", "protein diffusion");
