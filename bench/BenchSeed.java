@@ -72,9 +72,10 @@ public class BenchSeed {
                 LocalDate today = paperboy.planner().today();
                 for (int daysAgo = 2; daysAgo >= 1; daysAgo--) {
                     Edition earlier = paperboy.sender().edition(today.minusDays(daysAgo));
+                    String suffix = ".e" + earlier.id() + ".seed@bench.example";
                     var chosen = paperboy.readerSelections().chooseAll(earlier, org.paperboy.delivery.DueZones.EVERYONE,
-                            paperboy.editionPapers().rankings(earlier),
-                            settings.digest().size(), ".e" + earlier.id() + ".seed@bench.example");
+                            paperboy.editionPapers().rankings(earlier), settings.digest().size(), suffix);
+                    paperboy.readerSelections().writeRows(earlier, chosen, suffix);
                     paperboy.database().withConnection(connection -> {
                         try (PreparedStatement sent = connection.prepareStatement(
                                 "update deliveries set state = 'sent', sent_at = ? where edition_id = ? and state = 'queued'");
@@ -88,8 +89,8 @@ public class BenchSeed {
                             return done.executeUpdate();
                         }
                     });
-                    System.out.println("history: edition " + earlier.date() + " with " + chosen.selections()
-                            + " selections for " + chosen.readers() + " readers");
+                    System.out.println("history: edition " + earlier.date() + " with " + chosen.report().selections()
+                            + " selections for " + chosen.report().readers() + " readers");
                 }
             }
         }

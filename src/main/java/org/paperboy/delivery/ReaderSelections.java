@@ -180,9 +180,7 @@ public final class ReaderSelections {
                 rows.add(new ChosenRow(c.subscriberId(), c.ranking(), c.size(), ids[c.selection()]));
             }
         }
-        for (int from = 0; from < skipped.size(); from += ROWS_PER_COMMIT) {
-            write(edition, skipped.subList(from, Math.min(skipped.size(), from + ROWS_PER_COMMIT)), messageIdSuffix);
-        }
+        writeRows(edition, skipped, messageIdSuffix);
         // queued rows in selection order: the sender then meets each selection in one stretch
         rows.sort(Comparator.comparingLong(ChosenRow::selectionId));
         // readers left to the general list share one digest per ranking and size
@@ -307,6 +305,20 @@ public final class ReaderSelections {
                 }
                 return null;
             });
+        }
+    }
+
+    /**
+     * Writes every row of {@code chosen} now, in its order: for a caller that does not send (a
+     * benchmark's history); a run writes them while it sends ({@link ChosenRowsWriter}).
+     */
+    public void writeRows(Edition edition, Chosen chosen, String messageIdSuffix) {
+        writeRows(edition, chosen.rows(), messageIdSuffix);
+    }
+
+    private void writeRows(Edition edition, List<ChosenRow> rows, String messageIdSuffix) {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_COMMIT) {
+            write(edition, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_COMMIT)), messageIdSuffix);
         }
     }
 
