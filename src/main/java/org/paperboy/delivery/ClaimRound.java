@@ -24,8 +24,9 @@ import org.paperboy.store.StoreException;
  * One sender's pass through an edition. Each {@link #claim} takes rows already in the ledger
  * first (queued, due retries, claims of senders that stopped), then, once the rows of the readers
  * chosen for the run are all written ({@link ChosenRowsWriter}), creates rows, claimed in the
- * same transaction, for the next subscribers due the edition who have none yet, in subscriber order. Subscribers who left are never given a row; rows whose subscriber left
- * after the row was made are marked skipped instead of claimed. Used by one thread.
+ * same transaction, for the next subscribers due the edition who have none yet, in subscriber
+ * order. Subscribers who left are never given a row; rows whose subscriber left after the row was
+ * made are marked skipped instead of claimed. Used by one thread.
  * Made by {@link DeliveryLedger#round}; the SQL of claiming lives here, beside the code that runs it.
  */
 final class ClaimRound {

@@ -15,8 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.paperboy.store.Database;
 import org.paperboy.store.StoreException;
 

@@ -168,7 +168,8 @@ public final class EditionSender {
         EditionRun run;
         EditionComposer.Prepared prepared;
         try {
-            ReaderSelections.Chosen chosen = choose(edition, reach.zones());
+            String messageIdSuffix = messageIdSuffix(edition);
+            ReaderSelections.Chosen chosen = choose(edition, reach.zones(), messageIdSuffix);
             choosing = chosen.report();
             DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
             try {
@@ -196,8 +197,7 @@ public final class EditionSender {
             Map<DeliveryLedger.State, Integer> before = ledger.rowCounts(edition.id());
             before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
             run = new EditionRun(parts, prepared, mode, runStartedAt, cutoff, progress, reach,
-                    messageIdSuffix(prepared.edition()), new ChosenRowsWriter(readerSelections, edition,
-                    chosen.rows(), messageIdSuffix(edition)));
+                    messageIdSuffix, new ChosenRowsWriter(readerSelections, edition, chosen.rows(), messageIdSuffix));
             log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
                     ledger.toSend(edition, reach.zones()), mode, run.senderId);
             stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
@@ -226,12 +226,11 @@ public final class EditionSender {
     }
 
     /** Chooses the papers of every reader due the edition now who has no row yet, unless it is past its cut-off. */
-    private ReaderSelections.Chosen choose(Edition edition, DueZones zones) {
+    private ReaderSelections.Chosen choose(Edition edition, DueZones zones, String messageIdSuffix) {
         if (clock.instant().isAfter(edition.startedAt().plus(sending.retryCutoff()))) {
             return ReaderSelections.Chosen.NONE;
         }
-        return readerSelections.chooseAll(edition, zones, composer.rankings(edition), digest.size(),
-                messageIdSuffix(edition));
+        return readerSelections.chooseAll(edition, zones, composer.rankings(edition), digest.size(), messageIdSuffix);
     }
 
     /**

@@ -80,10 +80,10 @@ public final class DigestRenderer {
     /** The digest for one reader, their values rendered in place: previews and the web view. */
     public RenderedDigest render(LocalDate date, List<RankedPaper> papers, Recipient recipient) {
         List<PaperCard> cards = cards(papers);
-        String subject = subject(date, cards);
-        Map<String, Object> vars = variables(date, cards, subject);
+        EditionInfo edition = edition(date, cards);
+        Map<String, Object> vars = variables(edition, cards);
         putReader(vars, recipient);
-        return new RenderedDigest(subject, templates.render(HTML_TEMPLATE, vars),
+        return new RenderedDigest(edition.subject(), templates.render(HTML_TEMPLATE, vars),
                 templates.render(TEXT_TEMPLATE, vars));
     }
 
@@ -97,29 +97,34 @@ public final class DigestRenderer {
      */
     public RenderedDigest renderForReaders(LocalDate date, List<RankedPaper> papers) {
         List<PaperCard> cards = cards(papers);
-        String subject = subject(date, cards);
-        Map<String, Object> vars = variables(date, cards, subject);
-        ReaderMarkers markers = ReaderMarkers.avoiding(texts(cards, subject));
+        EditionInfo edition = edition(date, cards);
+        Map<String, Object> vars = variables(edition, cards);
+        ReaderMarkers markers = ReaderMarkers.avoiding(texts(edition, cards));
         putReader(vars, markers.recipient());
         ReaderMarkers.Cut html = markers.cut(templates.describe(HTML_TEMPLATE), templates.render(HTML_TEMPLATE, vars));
         ReaderMarkers.Cut text = markers.cut(templates.describe(TEXT_TEMPLATE), templates.render(TEXT_TEMPLATE, vars));
-        return new RenderedDigest(subject, html.text(), text.text(), html.slots(), text.slots());
+        return new RenderedDigest(edition.subject(), html.text(), text.text(), html.slots(), text.slots());
     }
 
-    private Map<String, Object> variables(LocalDate date, List<PaperCard> cards, String subject) {
+    private EditionInfo edition(LocalDate date, List<PaperCard> cards) {
+        return new EditionInfo(date, LONG_DATE.format(date), newsletter.editionUrl(date), subject(date, cards),
+                preheader(cards));
+    }
+
+    private Map<String, Object> variables(EditionInfo edition, List<PaperCard> cards) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("newsletter", newsletterValues);
-        vars.put("edition", new EditionInfo(date, LONG_DATE.format(date), newsletter.editionUrl(date), subject,
-                preheader(cards)).templateValues());
+        vars.put("edition", edition.templateValues());
         vars.put("papers", cards.stream().map(PaperCard::templateValues).toList());
         return vars;
     }
 
     /** All the text a template can show besides the reader's values. */
-    private List<String> texts(List<PaperCard> cards, String subject) {
-        List<String> texts = new ArrayList<>(cards.size() * 16 + 8);
+    private List<String> texts(EditionInfo edition, List<PaperCard> cards) {
+        List<String> texts = new ArrayList<>(cards.size() * 16 + 10);
         texts.addAll(Arrays.asList(newsletter.name(), newsletter.baseUrl().toString(), newsletter.postalAddress(),
-                newsletter.accentColor(), newsletter.logoUrl(), newsletter.intro(), subject, preheader(cards)));
+                newsletter.accentColor(), newsletter.logoUrl(), newsletter.intro(), edition.dateText(),
+                edition.webUrl(), edition.subject(), edition.preheader()));
         cards.forEach(card -> card.addTexts(texts));
         return texts;
     }
