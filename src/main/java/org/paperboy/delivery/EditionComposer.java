@@ -71,7 +71,7 @@ public final class EditionComposer {
     }
 
     private static List<BodyTemplate.Slot> slots(List<RenderedDigest.Slot> slots) {
-        return slots.stream().map(slot -> new BodyTemplate.Slot(slot.at(), slot.name())).toList();
+        return slots.stream().map(slot -> new BodyTemplate.Slot(slot.at(), slot.end(), slot.name())).toList();
     }
 
     /** An edition ready to send: rendered bodies per variant, cached. */

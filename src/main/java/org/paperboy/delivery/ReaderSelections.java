@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.paperboy.config.Settings;
 import org.paperboy.digest.PaperChooser;
 import org.paperboy.papers.RankedPaper;
@@ -137,30 +138,45 @@ public final class ReaderSelections {
         List<Choice> choices = new ArrayList<>(readers.size());
         int nothingNew = 0;
         Set<String> generalCuts = new HashSet<>();
-        // readers with the same ranking, topics, size and earlier selections get the same list: chosen once
-        Map<CaseKey, Outcome> outcomes = new HashMap<>();
-        for (Reader reader : readers) {
+        // readers with the same ranking, topics, size and earlier selections get the same list: each case is
+        // chosen once, the distinct cases on every core (a chooser and its topic index may be shared), then
+        // numbered in the readers' order, so that no outcome depends on which thread chose what
+        Map<CaseKey, Integer> caseIndex = new HashMap<>();
+        List<CaseKey> cases = new ArrayList<>();
+        int[] caseOfReader = new int[readers.size()];
+        for (int r = 0; r < readers.size(); r++) {
+            Reader reader = readers.get(r);
             Edition.Selection ranking = reader.weekly() ? Edition.Selection.WEEKLY : Edition.Selection.DAILY;
             int size = reader.size() > 0 ? reader.size() : defaultSize;
-            long[] received = history.selectionsOf(reader.id());
-            Outcome outcome = outcomes.computeIfAbsent(new CaseKey(ranking, reader.topics(), size, received), key -> {
-                PaperChooser chooser = choosers.computeIfAbsent(ranking,
-                        r -> new PaperChooser(rankings.getOrDefault(r, List.of()), weights));
-                PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(reader.topics()),
-                        history.papers(received), size);
-                if (chosen.nothingNew(choosing.minPapers())) {
-                    return Outcome.NOTHING_NEW;
-                }
-                if (chosen.matching() == 0 && chosen.leftOut() == 0) {
-                    // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
-                    return new Outcome(-1, chosen.papers().size());
-                }
-                int selection = index.computeIfAbsent(key(ranking, SelectionRepository.toJson(chosen.entries())), k -> {
-                    keys.add(k);
-                    return keys.size() - 1;
-                });
-                return new Outcome(selection, chosen.papers().size());
+            CaseKey key = new CaseKey(ranking, reader.topics(), size, history.selectionsOf(reader.id()));
+            caseOfReader[r] = caseIndex.computeIfAbsent(key, k -> {
+                cases.add(k);
+                return cases.size() - 1;
             });
+            choosers.computeIfAbsent(ranking, k -> new PaperChooser(rankings.getOrDefault(k, List.of()), weights));
+        }
+        CaseChoice[] chosen = new CaseChoice[cases.size()];
+        IntStream.range(0, cases.size()).parallel().forEach(c -> {
+            CaseKey key = cases.get(c);
+            chosen[c] = choose(choosers.get(key.ranking()), key, history);
+        });
+        Outcome[] outcomes = new Outcome[cases.size()];
+        for (int c = 0; c < cases.size(); c++) {
+            CaseChoice choice = chosen[c];
+            if (choice.outcome() != null) {
+                outcomes[c] = choice.outcome();
+                continue;
+            }
+            int selection = index.computeIfAbsent(key(cases.get(c).ranking(), choice.json()), k -> {
+                keys.add(k);
+                return keys.size() - 1;
+            });
+            outcomes[c] = new Outcome(selection, choice.size());
+        }
+        for (int r = 0; r < readers.size(); r++) {
+            Reader reader = readers.get(r);
+            Edition.Selection ranking = cases.get(caseOfReader[r]).ranking();
+            Outcome outcome = outcomes[caseOfReader[r]];
             if (outcome == Outcome.NOTHING_NEW) {
                 choices.add(new Choice(reader.id(), ranking, 0, -1));
                 nothingNew++;
@@ -189,6 +205,23 @@ public final class ReaderSelections {
         log.info("event=selections_chosen edition={} readers={} selections={} nothing_new={} millis={}", edition.id(),
                 report.readers(), report.selections(), report.nothingNew(), report.took().toMillis());
         return new Chosen(report, List.copyOf(rows));
+    }
+
+    /** One case chosen: its outcome when that is settled (nothing new, the general cut), else its papers as stored. */
+    private record CaseChoice(Outcome outcome, String json, int size) {
+    }
+
+    private CaseChoice choose(PaperChooser chooser, CaseKey key, History history) {
+        PaperChooser.Selection chosen = chooser.choose(SubscriberRepository.storedTopics(key.topics()),
+                history.papers(key.received()), key.size());
+        if (chosen.nothingNew(choosing.minPapers())) {
+            return new CaseChoice(Outcome.NOTHING_NEW, null, 0);
+        }
+        if (chosen.matching() == 0 && chosen.leftOut() == 0) {
+            // the general cut of the ranking: their row is made as a sender claims it, as for everyone before
+            return new CaseChoice(new Outcome(-1, chosen.papers().size()), null, 0);
+        }
+        return new CaseChoice(null, SelectionRepository.toJson(chosen.entries()), chosen.papers().size());
     }
 
     /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */

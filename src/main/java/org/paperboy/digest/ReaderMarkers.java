@@ -57,37 +57,30 @@ final class ReaderMarkers {
                 marker(Recipient.PREFERENCES_URL));
     }
 
-    /** A body with its markers cut out, and where they were. */
+    /** A rendered body and where its markers are: each one's characters are replaced by a reader's value. */
     record Cut(String text, List<RenderedDigest.Slot> slots) {
     }
 
     /**
-     * Cuts the markers out of {@code rendered}.
+     * Finds the markers in {@code rendered}. The body is not copied: a sender encodes the text between
+     * the markers, and a digest is rendered tens of thousands of times an edition when readers have topics.
      *
      * @throws TemplateException when a template changed a marker (cut it short, changed its case):
      *                           the reader's value would be lost there
      */
     Cut cut(String template, String rendered) {
-        String start = "pb" + nonce;
-        StringBuilder text = new StringBuilder(rendered.length());
         List<RenderedDigest.Slot> slots = new ArrayList<>();
-        int last = 0;
-        for (int at = rendered.indexOf(start); at >= 0; at = rendered.indexOf(start, last)) {
-            String name = nameAt(rendered, at);
+        // every occurrence of the nonce must open a whole marker: one the template changed (its case, its
+        // end) still holds the nonce, since its digits have no case
+        for (int at = rendered.indexOf(nonce); at >= 0; at = rendered.indexOf(nonce, at + nonce.length())) {
+            int marker = at - 2;
+            String name = marker < 0 || !rendered.startsWith("pb", marker) ? null : nameAt(rendered, marker);
             if (name == null) {
                 throw changed(template);
             }
-            text.append(rendered, last, at);
-            slots.add(new RenderedDigest.Slot(text.length(), name));
-            last = at + marker(name).length();
+            slots.add(new RenderedDigest.Slot(marker, marker + marker(name).length(), name));
         }
-        text.append(rendered, last, rendered.length());
-        String body = text.toString();
-        // a marker the template changed (its case, its end) still holds the nonce: its digits have no case
-        if (body.contains(nonce)) {
-            throw changed(template);
-        }
-        return new Cut(body, slots);
+        return new Cut(rendered, slots);
     }
 
     private String nameAt(String rendered, int at) {

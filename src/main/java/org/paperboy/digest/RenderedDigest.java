@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A digest rendered from the templates: the subject line and both bodies. A digest rendered once
- * for many readers ({@link DigestRenderer#renderForReaders}) has no reader's values in its bodies;
- * its slots say where each one goes.
+ * for many readers ({@link DigestRenderer#renderForReaders}) has no reader's values in its bodies
+ * but stand-ins; its slots say where each one is, to be replaced.
  */
 public record RenderedDigest(String subject, String html, String text, List<Slot> htmlSlots, List<Slot> textSlots) {
 
@@ -20,9 +20,10 @@ public record RenderedDigest(String subject, String html, String text, List<Slot
     }
 
     /**
-     * The place, as a character offset into the body, where the reader's value named {@code name}
-     * ({@link Recipient#EMAIL}, {@link Recipient#UNSUBSCRIBE_URL}, {@link Recipient#PREFERENCES_URL}) goes.
+     * The characters {@code at} to {@code end} of the body (a stand-in) that the reader's value named
+     * {@code name} ({@link Recipient#EMAIL}, {@link Recipient#UNSUBSCRIBE_URL}, {@link Recipient#PREFERENCES_URL})
+     * replaces.
      */
-    public record Slot(int at, String name) {
+    public record Slot(int at, int end, String name) {
     }
 }

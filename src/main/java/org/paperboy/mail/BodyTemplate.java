@@ -8,16 +8,21 @@ import org.unbescape.html.HtmlEscape;
 
 /**
  * A rendered body with slots for the values that differ per recipient. The text around the slots
- * is encoded once; {@link #writeTo} splices in each recipient's values. Slots are offsets the
- * renderer recorded: the text itself is never searched, so nothing in it can act as a slot.
+ * is encoded once; {@link #writeTo} splices in each recipient's values. Slots are ranges the
+ * renderer recorded (its stand-ins, replaced by the values): the text itself is never searched, so
+ * nothing in it can act as a slot.
  */
 public final class BodyTemplate {
 
     /** How a slot value is escaped before it is encoded. */
     public enum Kind { TEXT, HTML }
 
-    /** The value named {@code name} goes before the character at offset {@code at} of the text. */
-    public record Slot(int at, String name) {
+    /** The value named {@code name} replaces the characters {@code at} to {@code end} of the text. */
+    public record Slot(int at, int end, String name) {
+        /** A slot that replaces nothing: the value goes before the character at {@code at}. */
+        public Slot(int at, String name) {
+            this(at, at, name);
+        }
     }
 
     private final String text;
@@ -40,24 +45,25 @@ public final class BodyTemplate {
     /**
      * A body with {@code slots}, in the order of their offsets.
      *
-     * @throws IllegalArgumentException when a slot lies outside the text or out of order
+     * @throws IllegalArgumentException when a slot lies outside the text, ends before it starts or
+     *         overlaps the one before
      */
     public static BodyTemplate compile(String text, List<Slot> slots, Kind kind) {
         List<Object> pieces = new ArrayList<>();
         int last = 0;
         for (Slot slot : slots) {
-            if (slot.at() < last || slot.at() > text.length()) {
-                throw new IllegalArgumentException("slot '" + slot.name() + "' at " + slot.at()
+            if (slot.at() < last || slot.end() < slot.at() || slot.end() > text.length()) {
+                throw new IllegalArgumentException("slot '" + slot.name() + "' at " + slot.at() + "-" + slot.end()
                         + " is out of order or outside a text of " + text.length() + " characters");
             }
             if (slot.at() > last) {
-                pieces.add(QuotedPrintable.encode(text.substring(last, slot.at())));
+                pieces.add(QuotedPrintable.encode(text, last, slot.at()));
             }
             pieces.add(slot.name());
-            last = slot.at();
+            last = slot.end();
         }
         if (last < text.length()) {
-            pieces.add(QuotedPrintable.encode(text.substring(last)));
+            pieces.add(QuotedPrintable.encode(text, last, text.length()));
         }
         return new BodyTemplate(text, List.copyOf(slots), kind, List.copyOf(pieces));
     }
@@ -77,7 +83,7 @@ public final class BodyTemplate {
         int last = 0;
         for (Slot slot : slots) {
             out.append(text, last, slot.at()).append(escape(valueOf(values, slot.name())));
-            last = slot.at();
+            last = slot.end();
         }
         return out.append(text, last, text.length()).toString();
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
@@ -17,6 +18,7 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.AbstractConfigurableTemplateResolver;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 import org.thymeleaf.templateresolver.FileTemplateResolver;
+import org.thymeleaf.util.FastStringWriter;
 
 /**
  * The operator's templates in {@code templates/}, with the built-in copies on the classpath as
@@ -33,6 +35,8 @@ public final class TemplateSet {
     private final Path directory;
     private final TemplateEngine engine;
     private final boolean cached;
+    /** The length of each file's last output, by name: the room the next render starts with. */
+    private final Map<String, Integer> lastLengths = new ConcurrentHashMap<>();
 
     public TemplateSet(Path directory) {
         this(directory, false);
@@ -133,8 +137,15 @@ public final class TemplateSet {
      */
     public String render(String name, Map<String, Object> variables) {
         Context context = new Context(Locale.ENGLISH, variables);
+        // the room the last render of this file took: grown from a few bytes, each digest's output
+        // would be copied a dozen times on its way to 30-odd KB
+        int room = lastLengths.getOrDefault(name, 256);
+        FastStringWriter out = new FastStringWriter(room + room / 8);
         try {
-            return engine.process(name, context);
+            engine.process(name, context, out);
+            String rendered = out.toString();
+            lastLengths.put(name, rendered.length());
+            return rendered;
         } catch (TemplateProcessingException e) {
             String file = e.getTemplateName() == null ? describe(name) : where(e.getTemplateName());
             String location = e.getLine() == null ? file : file + ":" + e.getLine() + ":" + e.getCol();

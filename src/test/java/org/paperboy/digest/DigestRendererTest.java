@@ -198,7 +198,7 @@ class DigestRendererTest {
         int last = 0;
         for (RenderedDigest.Slot slot : slots) {
             out.append(body, last, slot.at()).append(reader.asSlotValues().get(slot.name()));
-            last = slot.at();
+            last = slot.end();
         }
         return out.append(body.substring(last)).toString();
     }

@@ -12,7 +12,8 @@ class QuotedPrintableTest {
 
     /** Characters the property test draws from: the ones that matter to QP and to SMTP's data. */
     private static final String[] ALPHABET = {".", ".", ".", ".", "\r", "\n", "\r\n", " ", " ", "\t", "=", "a", "b",
-        "Z", "0", "-", "é", "€", "😀", "\u00a0", "\u2028", "\u0000", "~"};
+        "Z", "0", "-", "é", "€", "😀", "\u00a0", "\u2028", "\u0000", "~",
+        "\ud83d", "\ude00", "\u07ff", "\u0800", "\uffff"};
 
     private static String decode(byte[] qp) throws Exception {
         return new String(MimeUtility.decode(new ByteArrayInputStream(qp), "quoted-printable").readAllBytes(),
@@ -25,6 +26,11 @@ class QuotedPrintableTest {
     }
 
     private static void assertWellFormed(String input, byte[] encoded) throws Exception {
+        assertWellFormed(input, encoded, input);
+    }
+
+    /** As the other, for an input whose characters come back as {@code expected} (lone surrogates as '?'). */
+    private static void assertWellFormed(String input, byte[] encoded, String expected) throws Exception {
         String wire = new String(encoded, StandardCharsets.US_ASCII);
         assertThat(wire.replace("\r\n", "")).as("no bare CR or LF in %s", wire).doesNotContain("\r", "\n");
         for (String line : wire.split("\r\n", -1)) {
@@ -34,7 +40,7 @@ class QuotedPrintableTest {
         for (int i = 0; i < encoded.length; i++) {
             assertThat(encoded[i] & 0xff).as("byte %s", i).isBetween(1, 126);
         }
-        assertThat(decode(encoded)).isEqualTo(canonical(input));
+        assertThat(decode(encoded)).isEqualTo(canonical(expected));
     }
 
     @Test
@@ -68,8 +74,24 @@ class QuotedPrintableTest {
                 }
             }
             String input = text.toString();
-            assertWellFormed(input, QuotedPrintable.encode(input).bytes());
+            // a lone surrogate comes back as '?', as String.getBytes makes it
+            String expected = new String(input.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            assertWellFormed(input, QuotedPrintable.encode(input).bytes(), expected);
+            // a piece of a longer text encodes as the same characters on their own
+            int from = random.nextInt(input.length() + 1);
+            int to = from + random.nextInt(input.length() - from + 1);
+            assertThat(QuotedPrintable.encode(input, from, to).bytes())
+                    .isEqualTo(QuotedPrintable.encode(input.substring(from, to)).bytes());
         }
+    }
+
+    @Test
+    void aLongRunOfEscapedCharactersGetsTheRoomItNeeds() throws Exception {
+        // every character three bytes, each written as "=XX": nine times the length, more than the first guess
+        String text = "€".repeat(5000) + "\n" + "=".repeat(3000);
+
+        assertWellFormed(text, QuotedPrintable.encode(text).bytes());
+        assertWellFormed(text, QuotedPrintable.encode(text, 100, 7900).bytes(), text.substring(100, 7900));
     }
 
     @Test

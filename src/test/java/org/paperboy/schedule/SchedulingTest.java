@@ -77,7 +77,11 @@ class SchedulingTest {
 
     @Test
     void theCronTriggerFiresTheDigestJobThroughTheScheduler() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now());
+        // noon in Berlin, today: the trigger fires on the wall clock, and the edition it sends must be due by
+        // the newsletter's clock, past 07:00 there, whatever the hour the test runs at (at 23:30 UTC it is
+        // already tomorrow in Berlin, before its 07:00)
+        MutableClock clock = new MutableClock(java.time.ZonedDateTime.now(ZoneId.of("Europe/Berlin"))
+                .withHour(12).withMinute(0).withSecond(0).withNano(0).toInstant());
         open(clock, "0/1 * * * * ?");
 
         scheduling.start();
