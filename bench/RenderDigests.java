@@ -56,8 +56,9 @@ public class RenderDigests {
         Class<?> parserClass = Class.forName("org.paperboy.papers.SeedTextParser");
         Constructor<?> constructor = parserClass.getDeclaredConstructor();
         constructor.setAccessible(true);
-        Object parsed = parserClass.getMethod("parse", String.class, byte[].class)
-                .invoke(constructor.newInstance(), "trending-papers-page.txt", page);
+        Method parse = parserClass.getMethod("parse", String.class, byte[].class);
+        parse.setAccessible(true);
+        Object parsed = parse.invoke(constructor.newInstance(), "trending-papers-page.txt", page);
         Method papers = parsed.getClass().getDeclaredMethod("papers");
         papers.setAccessible(true);
         List<Paper> result = new ArrayList<>();
