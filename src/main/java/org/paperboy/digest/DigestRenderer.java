@@ -101,9 +101,10 @@ public final class DigestRenderer {
         Map<String, Object> vars = variables(edition, cards);
         ReaderMarkers markers = ReaderMarkers.avoiding(texts(edition, cards));
         putReader(vars, markers.recipient());
-        ReaderMarkers.Cut html = markers.cut(templates.describe(HTML_TEMPLATE), templates.render(HTML_TEMPLATE, vars));
-        ReaderMarkers.Cut text = markers.cut(templates.describe(TEXT_TEMPLATE), templates.render(TEXT_TEMPLATE, vars));
-        return new RenderedDigest(edition.subject(), html.text(), text.text(), html.slots(), text.slots());
+        String html = templates.render(HTML_TEMPLATE, vars);
+        String text = templates.render(TEXT_TEMPLATE, vars);
+        return new RenderedDigest(edition.subject(), html, text, markers.slots(templates.describe(HTML_TEMPLATE), html),
+                markers.slots(templates.describe(TEXT_TEMPLATE), text));
     }
 
     private EditionInfo edition(LocalDate date, List<PaperCard> cards) {

@@ -57,18 +57,15 @@ final class ReaderMarkers {
                 marker(Recipient.PREFERENCES_URL));
     }
 
-    /** A rendered body and where its markers are: each one's characters are replaced by a reader's value. */
-    record Cut(String text, List<RenderedDigest.Slot> slots) {
-    }
-
     /**
-     * Finds the markers in {@code rendered}. The body is not copied: a sender encodes the text between
+     * Where the markers are in {@code rendered}: each one's characters are replaced by a reader's value.
+     * The body itself is kept as rendered, not copied without them: a sender encodes the text between
      * the markers, and a digest is rendered tens of thousands of times an edition when readers have topics.
      *
      * @throws TemplateException when a template changed a marker (cut it short, changed its case):
      *                           the reader's value would be lost there
      */
-    Cut cut(String template, String rendered) {
+    List<RenderedDigest.Slot> slots(String template, String rendered) {
         List<RenderedDigest.Slot> slots = new ArrayList<>();
         // every occurrence of the nonce must open a whole marker: one the template changed (its case, its
         // end) still holds the nonce, since its digits have no case
@@ -80,7 +77,7 @@ final class ReaderMarkers {
             }
             slots.add(new RenderedDigest.Slot(marker, marker + marker(name).length(), name));
         }
-        return new Cut(rendered, slots);
+        return slots;
     }
 
     private String nameAt(String rendered, int at) {
