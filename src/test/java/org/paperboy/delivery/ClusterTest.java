@@ -177,6 +177,9 @@ class ClusterTest {
                 .with("CLAIM_TIMEOUT", "2s")
                 .with("RETRY_CRON", "* * * * * ?")
                 .with("DIGEST_CRON", digestCron)
+                // the readers' morning at midnight: today's edition is due to everyone whatever the hour the
+                // test runs at (with 07:00, nobody was due between midnight and 07:00 UTC)
+                .with("DELIVERY_TIME", "00:00")
                 .with("SOURCES", "")
                 .with("ADMIN_TOKEN", ADMIN_TOKEN)
                 .with("LOG_LEVEL", "info")
