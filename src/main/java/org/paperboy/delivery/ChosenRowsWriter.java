@@ -17,6 +17,9 @@ final class ChosenRowsWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ChosenRowsWriter.class);
 
+    /** Rows of the first commit: about one claim's worth. */
+    static final int FIRST_COMMIT = EditionSender.CLAIM_BATCH;
+
     private final ReaderSelections selections;
     private final Edition edition;
     private final List<ReaderSelections.ChosenRow> rows;
@@ -47,9 +50,12 @@ final class ChosenRowsWriter {
 
     private void writeAll() {
         try {
-            for (int from = 0; from < rows.size() && !stop; from += ReaderSelections.ROWS_PER_COMMIT) {
-                List<ReaderSelections.ChosenRow> slice =
-                        rows.subList(from, Math.min(rows.size(), from + ReaderSelections.ROWS_PER_COMMIT));
+            for (int from = 0; from < rows.size() && !stop; ) {
+                // the first commits are small and each twice the last, up to the full size: the connections
+                // start on the first rows at once instead of waiting for thousands (a second, measured)
+                int size = Math.min(ReaderSelections.ROWS_PER_COMMIT, Math.max(FIRST_COMMIT, from));
+                List<ReaderSelections.ChosenRow> slice = rows.subList(from, Math.min(rows.size(), from + size));
+                from += slice.size();
                 selections.write(edition, slice, messageIdSuffix);
                 synchronized (this) {
                     written += slice.size();

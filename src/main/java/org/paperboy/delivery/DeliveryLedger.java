@@ -111,18 +111,18 @@ public final class DeliveryLedger {
         return zones.bind(ps, i);
     }
 
-    /** See {@link LedgerReports#toSend}. */
-    int toSend(Edition edition, DueZones zones) {
-        return reports.toSend(edition, zones);
-    }
-
     /** What is left to send of an edition: the digests it needs, and how many due subscribers have no row yet. */
     record Outstanding(List<Variant> variants, int notQueued) {
     }
 
     /** See {@link LedgerReports#outstanding}. */
     Outstanding outstanding(Edition edition, int defaultSize, DueZones zones) {
-        return reports.outstanding(edition, defaultSize, zones);
+        return reports.outstanding(edition, defaultSize, zones, 0);
+    }
+
+    /** See {@link LedgerReports#outstanding}: with {@code chosen} readers just chosen, whose rows are about to be written. */
+    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones, int chosen) {
+        return reports.outstanding(edition, defaultSize, zones, chosen);
     }
 
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */

@@ -171,7 +171,8 @@ public final class EditionSender {
             String messageIdSuffix = messageIdSuffix(edition);
             ReaderSelections.Chosen chosen = choose(edition, reach.zones(), messageIdSuffix);
             choosing = chosen.report();
-            DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones());
+            DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones(),
+                    chosen.rows().size());
             try {
                 prepared = composer.prepare(edition, outstanding.variants());
             } catch (TemplateException e) {
@@ -198,8 +199,11 @@ public final class EditionSender {
             before.merge(DeliveryLedger.State.QUEUED, outstanding.notQueued(), Integer::sum);
             run = new EditionRun(parts, prepared, mode, runStartedAt, cutoff, progress, reach,
                     messageIdSuffix, new ChosenRowsWriter(readerSelections, edition, chosen.rows(), messageIdSuffix));
+            // from the counts just made: a count of its own would read every due subscriber's row once more
+            int toSend = before.get(DeliveryLedger.State.QUEUED) + before.get(DeliveryLedger.State.DEFERRED)
+                    + before.get(DeliveryLedger.State.SENDING);
             log.info("event=edition_send_started date={} edition={} to_send={} mode={} sender={}", date, edition.id(),
-                    ledger.toSend(edition, reach.zones()), mode, run.senderId);
+                    toSend, mode, run.senderId);
             stoppedBecause = run.execute(before.values().stream().mapToInt(Integer::intValue).sum());
         } finally {
             if (firstHere) {
