@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the queued rows of the readers chosen for a run ({@link ReaderSelections}), a few thousand
+ * Writes the queued rows of the readers chosen for a run ({@link ReaderSelections}), thousands
  * per transaction in the order of their selections, on a thread of its own while the run claims
  * and sends the rows already written. Writing a hundred thousand rows takes seconds; this way the
  * first messages go out while the rest are written, instead of after. Until every row is written the

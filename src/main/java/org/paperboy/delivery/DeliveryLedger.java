@@ -117,12 +117,12 @@ public final class DeliveryLedger {
 
     /** See {@link LedgerReports#outstanding}. */
     Outstanding outstanding(Edition edition, int defaultSize, DueZones zones) {
-        return reports.outstanding(edition, defaultSize, zones, 0);
+        return reports.outstanding(edition, defaultSize, zones, null);
     }
 
-    /** See {@link LedgerReports#outstanding}: with {@code chosen} readers just chosen, whose rows are about to be written. */
-    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones, int chosen) {
-        return reports.outstanding(edition, defaultSize, zones, chosen);
+    /** See {@link LedgerReports#outstanding}: who is due without a row is known, from the choosing just done. */
+    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones, Outstanding dueWithoutRow) {
+        return reports.outstanding(edition, defaultSize, zones, dueWithoutRow);
     }
 
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */

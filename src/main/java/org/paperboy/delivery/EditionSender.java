@@ -172,7 +172,7 @@ public final class EditionSender {
             ReaderSelections.Chosen chosen = choose(edition, reach.zones(), messageIdSuffix);
             choosing = chosen.report();
             DeliveryLedger.Outstanding outstanding = ledger.outstanding(edition, digest.size(), reach.zones(),
-                    chosen.rows().size());
+                    chosen.dueWithoutRow());
             try {
                 prepared = composer.prepare(edition, outstanding.variants());
             } catch (TemplateException e) {

@@ -52,13 +52,12 @@ final class LedgerReports {
      * due it who have no row yet ({@code defaultSize} for those who chose no size), and how many
      * of those there are. One pass over each table.
      *
-     * <p>With {@code chosen} greater than zero, that many due readers without a row were chosen a
-     * moment ago and their rows, each with its own selection, are about to be written: they are the
-     * subscribers due without a row, counted without reading every subscriber again (half a second
-     * for a hundred thousand), and they need no variant. Who becomes due in between gets a row, and
-     * their variant rendered, as the run meets them.
+     * <p>With {@code dueWithoutRow} known (the readers a run chose for a moment ago: their count and
+     * the variants of those left to the general list), the subscribers are not read again, which
+     * takes half a second for a hundred thousand. Who becomes due in between gets a row, and their
+     * variant rendered, as the run meets them.
      */
-    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones, int chosen) {
+    Outstanding outstanding(Edition edition, int defaultSize, DueZones zones, Outstanding dueWithoutRow) {
         return database.withConnection(connection -> {
             SortedSet<Variant> variants = new TreeSet<>(Comparator.comparing(Variant::selection)
                     .thenComparingInt(Variant::size));
@@ -72,8 +71,9 @@ final class LedgerReports {
                     }
                 }
             }
-            if (chosen > 0) {
-                return new Outstanding(List.copyOf(variants), chosen);
+            if (dueWithoutRow != null) {
+                variants.addAll(dueWithoutRow.variants());
+                return new Outstanding(List.copyOf(variants), dueWithoutRow.notQueued());
             }
             int notQueued = 0;
             try (PreparedStatement ps = connection.prepareStatement("select " + SELECTION + ", s.digest_size, count(*)"
@@ -81,9 +81,10 @@ final class LedgerReports {
                 bindDue(ps, 1, edition, zones);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        Edition.Selection selection = Edition.Selection.fromDb(rs.getString(1));
                         int size = rs.getInt(2);
-                        variants.add(new Variant(Edition.Selection.fromDb(rs.getString(1)),
-                                rs.wasNull() ? defaultSize : size));
+                        // wasNull speaks of the column read last: the size, read right before it
+                        variants.add(new Variant(selection, rs.wasNull() ? defaultSize : size));
                         notQueued += rs.getInt(3);
                     }
                 }

@@ -165,11 +165,23 @@ class EditionSenderTest {
     }
 
     @Test
+    void theDigestOfReadersWhoChoseNoSizeIsRenderedAtTheDefaultSizeBeforeAnythingIsSent() {
+        subscribe("ada@example.org");
+        Edition edition = paperboy.sender().edition(LocalDate.parse("2026-11-26"));
+
+        DeliveryLedger.Outstanding outstanding = paperboy.ledger().outstanding(edition, 10, DueZones.EVERYONE);
+
+        // not a digest of no papers (the size column is null for them)
+        assertThat(outstanding.variants()).containsExactly(new DeliveryLedger.Variant(Edition.Selection.DAILY, 10));
+        assertThat(outstanding.notQueued()).isEqualTo(1);
+    }
+
+    @Test
     void aTemplateThatDoesNotRenderStopsTheEditionBeforeAnyMessage() throws Exception {
         subscribe("ada@example.org", "alan@example.org");
         java.nio.file.Files.createDirectories(dir.resolve("templates"));
         java.nio.file.Files.writeString(dir.resolve("templates/digest.html"),
-                "<html>\n<body>\n<p th:text=\"${papers[0].nonsense}\">x</p>\n</body>\n</html>\n");
+                "<html>\n<body>\n<p th:text=\"${papers[0].title.nonsense()}\">x</p>\n</body>\n</html>\n");
         LocalDate date = LocalDate.parse("2026-11-26");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(

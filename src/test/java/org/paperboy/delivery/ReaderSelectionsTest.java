@@ -185,6 +185,33 @@ class ReaderSelectionsTest {
     }
 
     @Test
+    void theRunCountsEveryReaderDueThoseWithTheirOwnListAndThoseLeftToTheGeneralList() throws Exception {
+        open();
+        paperboy.papers().upsert(withARobotPaper());
+        subscribe("ada@example.org", "robots");
+        subscribe("grace@example.org");
+        Subscriber alan = subscribe("alan@example.org");
+        paperboy.subscribers().updatePreferences(alan.id(),
+                new Preferences(5, org.paperboy.subscriptions.Frequency.DAILY, null, null, List.of()));
+        Edition edition = paperboy.sender().edition(DAY_ONE);
+
+        ReaderSelections.Chosen chosen = paperboy.readerSelections().chooseAll(edition, DueZones.EVERYONE,
+                paperboy.composer().rankings(edition), 10, "@test");
+
+        // Ada's row is among the chosen; Grace's and Alan's are made as a sender claims them, from the general list
+        assertThat(chosen.rows()).hasSize(1);
+        assertThat(chosen.dueWithoutRow().notQueued()).isEqualTo(3);
+        assertThat(chosen.dueWithoutRow().variants()).containsExactlyInAnyOrder(
+                new DeliveryLedger.Variant(Edition.Selection.DAILY, 10), new DeliveryLedger.Variant(Edition.Selection.DAILY, 5));
+
+        // the run's progress counts all three from its first report on
+        List<Integer> totals = new ArrayList<>();
+        SendReport report = paperboy.sender().send(DAY_ONE, SendMode.MANUAL, (done, total, rate) -> totals.add(total));
+        assertThat(report.sentNow()).isEqualTo(3);
+        assertThat(totals).isNotEmpty().containsOnly(3);
+    }
+
+    @Test
     void aRunThatStopsBeforeAReadersRowIsWrittenLeavesThemForTheNextWhichChoosesTheSamePapers() throws Exception {
         open();
         paperboy.papers().upsert(withARobotPaper());
