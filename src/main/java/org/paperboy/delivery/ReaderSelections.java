@@ -4,6 +4,7 @@ import static org.paperboy.store.SqlValues.setInstant;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -241,12 +242,13 @@ public final class ReaderSelections {
 
     /** The selection ids of {@code keys}: the ones the edition has already, the others stored now. */
     private long[] store(long editionId, List<String> keys) {
-        Map<String, Long> before = storedKeys(editionId);
-        List<String> fresh = keys.stream().filter(key -> !before.containsKey(key)).toList();
-        Map<String, Long> stored = before;
+        Map<String, Long> stored = storedKeys(editionId);
+        List<String> fresh = keys.stream().filter(key -> !stored.containsKey(key)).toList();
         if (!fresh.isEmpty()) {
-            storeSelections(editionId, fresh);
-            stored = storedKeys(editionId);
+            long[] freshIds = storeSelections(editionId, fresh);
+            for (int i = 0; i < freshIds.length; i++) {
+                stored.put(fresh.get(i), freshIds[i]);
+            }
         }
         long[] ids = new long[keys.size()];
         for (int i = 0; i < ids.length; i++) {
@@ -334,12 +336,15 @@ public final class ReaderSelections {
         return new History(received.selectionsBySubscriber(), papers);
     }
 
-    private void storeSelections(long editionId, List<String> fresh) {
+    /** Stores {@code fresh} and returns their ids, in order: the keys the database made, not a second read of them all. */
+    private long[] storeSelections(long editionId, List<String> fresh) {
+        long[] ids = new long[fresh.size()];
         for (int from = 0; from < fresh.size(); from += ROWS_PER_COMMIT) {
             List<String> slice = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_COMMIT));
+            int first = from;
             database.inTransaction(connection -> {
                 try (PreparedStatement ps = connection.prepareStatement(
-                        "insert into selections (edition_id, ranking, papers) values (?, ?, ?)")) {
+                        "insert into selections (edition_id, ranking, papers) values (?, ?, ?)", new String[] {"id"})) {
                     for (String key : slice) {
                         ps.setLong(1, editionId);
                         // the key starts with the ranking's name, then the papers as stored
@@ -350,10 +355,21 @@ public final class ReaderSelections {
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                    int i = first;
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        while (keys.next()) {
+                            ids[i++] = keys.getLong(1);
+                        }
+                    }
+                    if (i != first + slice.size()) {
+                        throw new SQLException("the database returned " + (i - first) + " keys for " + slice.size()
+                                + " stored selections");
+                    }
                 }
                 return null;
             });
         }
+        return ids;
     }
 
     /**

@@ -81,4 +81,58 @@ class PostgresSendersTest {
         assertThat(perRecipient).hasSize(subscribers);
         assertThat(List.copyOf(perRecipient.values())).containsOnly(1L);
     }
+
+    @Test
+    void readersWithTopicsGetTheirOwnSelectionStoredInPostgres() throws Exception {
+        LocalDate date = LocalDate.parse("2026-11-26");
+        try (PostgresDatabase postgres = new PostgresDatabase()) {
+            Settings settings = TestSettings.in(dir).smtpPort(greenMail.getSmtp().getPort())
+                    .with("DB_URL", postgres.url()).with("DB_USER", PostgresDatabase.USER).with("DB_PASSWORD", "")
+                    .build();
+            try (Paperboy node = Paperboy.open(settings, Clock.systemUTC())) {
+                java.time.Instant now = node.clock().instant();
+                List<org.paperboy.papers.Paper> papers = new java.util.ArrayList<>(SamplePapers.ranked(12, now));
+                papers.add(SamplePapers.paper("2611.90001", "Dexterous robot manipulation from human videos", 3, 0, 40,
+                        now.minus(java.time.Duration.ofHours(1))));
+                papers.add(SamplePapers.paper("2611.90002", "Diffusion models for protein design", 2, 0, 41,
+                        now.minus(java.time.Duration.ofHours(1))));
+                node.papers().upsert(papers);
+                subscribe(node, "ada@example.org", "robots");
+                subscribe(node, "alan@example.org", "protein diffusion");
+                subscribe(node, "grace@example.org");
+
+                SendReport report = node.sender().send(date, SendMode.MANUAL, ProgressListener.NONE);
+
+                assertThat(report.sentNow()).isEqualTo(3);
+                Edition edition = node.editions().find(date).orElseThrow();
+                // Ada's and Alan's lists, each stored once and known by the ids the database gave them
+                assertThat(node.selections().forEdition(edition.id())).hasSize(2);
+            }
+        }
+        assertThat(firstPaperTo("ada@example.org")).isEqualTo("Dexterous robot manipulation from human videos");
+        assertThat(firstPaperTo("alan@example.org")).isEqualTo("Diffusion models for protein design");
+        assertThat(firstPaperTo("grace@example.org")).isEqualTo("Paper number 1");
+    }
+
+    private static void subscribe(Paperboy node, String email, String... topics) {
+        Subscriber s = node.subscribers().addIfAbsent(EmailAddress.parse(email), SubscriberStatus.ACTIVE,
+                Subscriber.Consent.byOperator(node.clock().instant(), "test")).orElseThrow();
+        if (topics.length > 0) {
+            node.subscribers().updatePreferences(s.id(), new org.paperboy.subscriptions.Preferences(null,
+                    org.paperboy.subscriptions.Frequency.DAILY, null, null, List.of(topics)));
+        }
+    }
+
+    /** The title numbered 1 in the text part of the message to {@code email}. */
+    private static String firstPaperTo(String email) throws Exception {
+        for (jakarta.mail.internet.MimeMessage m : greenMail.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals(email)) {
+                String text = (String) ((jakarta.mail.internet.MimeMultipart) m.getContent()).getBodyPart(0).getContent();
+                java.util.regex.Matcher first = java.util.regex.Pattern.compile("(?m)^1\\. (.+)$").matcher(text);
+                assertThat(first.find()).as(text).isTrue();
+                return first.group(1).strip();
+            }
+        }
+        throw new AssertionError("no message to " + email);
+    }
 }
