@@ -125,6 +125,14 @@ public final class DeliveryLedger {
         return reports.outstanding(edition, defaultSize, zones, dueWithoutRow);
     }
 
+    /**
+     * Whether nodes on several machines may claim from this ledger at once, each taking the next free
+     * rows (PostgreSQL): a node then holds no more claims than it needs right now.
+     */
+    boolean sharedByNodes() {
+        return database.vendor() == Database.Vendor.POSTGRESQL;
+    }
+
     /** Records that {@code senderId} is alive; claims of silent senders are taken over. */
     public void heartbeat(String senderId) {
         Instant now = clock.instant();

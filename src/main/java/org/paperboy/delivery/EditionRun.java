@@ -3,6 +3,7 @@ package org.paperboy.delivery;
 import static org.paperboy.delivery.EditionSender.CLAIM_BATCH;
 import static org.paperboy.delivery.EditionSender.FOLD_EVERY_NANOS;
 import static org.paperboy.delivery.EditionSender.HANDOFF;
+import static org.paperboy.delivery.EditionSender.HANDOFFS_QUEUED;
 import static org.paperboy.delivery.EditionSender.UNREACHABLE_AFTER;
 
 import java.time.Clock;
@@ -117,7 +118,8 @@ final class EditionRun {
         this.startedAt = startedAt;
         this.cutoff = cutoff;
         this.progress = progress;
-        this.queue = new ArrayBlockingQueue<>(sending.connections());
+        this.queue = new ArrayBlockingQueue<>(
+                (sending.ratePerSecond() > 0 || ledger.sharedByNodes() ? 1 : HANDOFFS_QUEUED) * sending.connections());
         this.round = ledger.round(prepared.edition(), senderId, parts.digestSize(), messageIdSuffix,
                 mode == SendMode.MANUAL, startedAt, reach.zones(), chosenRows::allWritten);
         this.chosenRows = chosenRows;
