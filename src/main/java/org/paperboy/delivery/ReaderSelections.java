@@ -135,11 +135,24 @@ public final class ReaderSelections {
     public Chosen chooseAll(Edition edition, DueZones zones, Map<Edition.Selection, List<RankedPaper>> rankings,
                             int defaultSize, String messageIdSuffix) {
         long start = System.nanoTime();
-        List<Reader> readers = dueReaders(edition, zones);
-        if (readers.isEmpty()) {
+        if (!anyoneDue(edition, zones)) {
             return Chosen.NONE;
         }
-        History history = history(edition.date());
+        // the readers and what they received are read at once, on two connections: neither needs the
+        // other, and each takes a second or two for a hundred thousand readers
+        java.util.concurrent.CompletableFuture<History> received =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> history(edition.date()));
+        List<Reader> readers;
+        try {
+            readers = dueReaders(edition, zones);
+        } catch (RuntimeException e) {
+            received.handle((done, failed) -> null).join(); // its connection back before the error goes up
+            throw e;
+        }
+        History history = joined(received);
+        if (readers.isEmpty()) {
+            return Chosen.NONE; // the last due reader got a row (another sender) in between
+        }
         PaperChooser.Weights weights = new PaperChooser.Weights(choosing.topicWeight(), choosing.trendingWeight());
         Map<Edition.Selection, PaperChooser> choosers = new EnumMap<>(Edition.Selection.class);
         // each distinct selection once, by its key (ranking and papers as stored); readers hold its index
@@ -266,6 +279,31 @@ public final class ReaderSelections {
 
     private static String key(Edition.Selection ranking, String json) {
         return ranking.dbValue() + json;
+    }
+
+    /** Whether anyone is due {@code edition} without a row: answered at the first such reader. */
+    private boolean anyoneDue(Edition edition, DueZones zones) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("select 1 from subscribers s where "
+                    + DeliveryLedger.DUE_WITHOUT_ROW + zones.sql() + " fetch first 1 row only")) {
+                DeliveryLedger.bindDue(ps, 1, edition, zones);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** The value of {@code future}, with what it threw thrown as it was. */
+    private static <T> T joined(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private List<Reader> dueReaders(Edition edition, DueZones zones) {

@@ -25,13 +25,13 @@ public final class BodyTemplate {
         }
     }
 
-    private final String text;
+    // the encoded pieces only, not the rendered text: an edition keeps dozens of bodies while their
+    // readers are sent, and the text would double what stays in memory through each collection
     private final List<Slot> slots;
     private final Kind kind;
     private final List<Object> pieces; // QuotedPrintable.Piece or String (slot name)
 
-    private BodyTemplate(String text, List<Slot> slots, Kind kind, List<Object> pieces) {
-        this.text = text;
+    private BodyTemplate(List<Slot> slots, Kind kind, List<Object> pieces) {
         this.slots = slots;
         this.kind = kind;
         this.pieces = pieces;
@@ -65,7 +65,7 @@ public final class BodyTemplate {
         if (last < text.length()) {
             pieces.add(QuotedPrintable.encode(text, last, text.length()));
         }
-        return new BodyTemplate(text, List.copyOf(slots), kind, List.copyOf(pieces));
+        return new BodyTemplate(List.copyOf(slots), kind, List.copyOf(pieces));
     }
 
     /** The names of the slots this body needs, in order of appearance. */
@@ -75,17 +75,6 @@ public final class BodyTemplate {
 
     public Kind kind() {
         return kind;
-    }
-
-    /** The decoded body with {@code values} filled in: what a reader sees. */
-    public String fill(Map<String, String> values) {
-        StringBuilder out = new StringBuilder(text.length() + 256);
-        int last = 0;
-        for (Slot slot : slots) {
-            out.append(text, last, slot.at()).append(escape(valueOf(values, slot.name())));
-            last = slot.end();
-        }
-        return out.append(text, last, text.length()).toString();
     }
 
     void writeTo(ByteArrayOutputStream out, Map<String, String> values) {
