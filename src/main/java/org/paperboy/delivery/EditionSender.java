@@ -40,7 +40,8 @@ public final class EditionSender {
      * Hand-offs waiting per connection when sending at full speed. The dispatcher stops to claim
      * (about 40 ms a claim on H2) and, once a second, to move the sent marks into the ledger (100 ms
      * or more); with one hand-off waiting per connection, the connections ran dry in those pauses
-     * (100,000 personalised readers: 55-59 s with one, 46-53 s with four). Under a rate cap, and on
+     * (alternating runs, 100,000 personalised readers: 55-59 s with one, 46-53 s with four; the benchmark
+     * itself moved less than the machine's noise). Under a rate cap, and on
      * PostgreSQL, where nodes on several machines share an edition, one: a node holds no more than it
      * can send soon.
      */
