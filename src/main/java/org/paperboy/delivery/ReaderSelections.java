@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.paperboy.config.Settings;
 import org.paperboy.digest.PaperChooser;
@@ -140,8 +142,7 @@ public final class ReaderSelections {
         }
         // the readers and what they received are read at once, on two connections: neither needs the
         // other, and each takes a second or two for a hundred thousand readers
-        java.util.concurrent.CompletableFuture<History> received =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> history(edition.date()));
+        CompletableFuture<History> received = CompletableFuture.supplyAsync(() -> history(edition.date()));
         List<Reader> readers;
         try {
             readers = dueReaders(edition, zones);
@@ -295,10 +296,10 @@ public final class ReaderSelections {
     }
 
     /** The value of {@code future}, with what it threw thrown as it was. */
-    private static <T> T joined(java.util.concurrent.CompletableFuture<T> future) {
+    private static <T> T joined(CompletableFuture<T> future) {
         try {
             return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }

@@ -38,10 +38,10 @@ final class QuotedPrintable {
     /**
      * Encodes the characters {@code from} to {@code to} of {@code text} as UTF-8: the pieces of a
      * digest's body between the reader's slots. Every distinct digest of an edition is encoded, tens of
-     * thousands when readers have topics, under the client compiler that one-shot commands run with: the
-     * characters are copied out once and read from an array (no per-character call), runs of plain
-     * characters take a short loop of their own, and no worst-case buffer is made up front (measured with
-     * that compiler: 115 against 67 µs for a 22 KB body).
+     * thousands when readers have topics: the characters are copied out once and read from an array (no
+     * per-character call), runs of plain characters take a short loop of their own, and no worst-case
+     * buffer is made up front (measured with the client compiler: 115 against 67 µs for a 22 KB body;
+     * 37 µs with the optimising one, which {@code send} runs with).
      */
     static Piece encode(String text, int from, int to) {
         char[] in = new char[to - from];
